@@ -5,7 +5,7 @@ import { ConfigError, type ShipwatchConfig } from '../config/config.ts';
 import { parseJsonDocument, parseYamlStream, type YamlStream } from '../iac/yaml/parse.ts';
 import { asArray, asMap, isMap, lineOf, resourceRef, type Manifest } from '../iac/k8s/manifest.ts';
 import { podTemplateOf } from '../iac/k8s/workload.ts';
-import type { K8sRule, K8sSettings } from '../iac/k8s/rule.ts';
+import type { K8sHit, K8sRule, K8sSettings } from '../iac/k8s/rule.ts';
 import type { DockerRule } from '../iac/docker/rule.ts';
 import { parseDockerfile } from '../iac/docker/parse.ts';
 import { scanSecrets } from '../secrets/scan.ts';
@@ -41,6 +41,7 @@ interface Detection {
 }
 
 const SKIP_ANNOTATION = 'shipwatch.io/skip';
+const KUSTOMIZATION_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
 const SKIP_REASON_ANNOTATION = 'shipwatch.io/skip-reason';
 const SKIP_COMMENT = /#\s*shipwatch:skip=([A-Za-z0-9_./,-]+)(?:[ \t]+(.*))?$/;
 
@@ -74,6 +75,7 @@ export function scanSources(files: readonly SourceFile[], options: ScanOptions =
       detections.push(...dockerDetections(file.path, text, config, errors));
     }
     for (const hit of scanSecrets(file.path, text)) {
+      if (!ruleEnabled(hit.rule, config)) continue;
       detections.push({
         ruleId: hit.rule.id,
         meta: hit.rule,
@@ -104,6 +106,7 @@ export function scanSources(files: readonly SourceFile[], options: ScanOptions =
     const out = options.policies.evaluate(manifests);
     errors.push(...out.errors);
     for (const hit of out.hits) {
+      if (config.disable?.includes(hit.policyId)) continue;
       detections.push({
         ruleId: hit.policyId,
         meta: { title: hit.title, remediation: hit.remediation ?? '', compliance: [] },
@@ -144,19 +147,29 @@ function k8sDetections(manifests: Manifest[], all: Manifest[], config: Shipwatch
   const out: Detection[] = [];
   const rules = allRules().filter((r): r is K8sRule => r.engine === 'k8s' && ruleEnabled(r, config));
   const settings = k8sSettings(config);
-  const options = new Map(rules.map((r) => [r.id, ruleOptions(r, config)]));
+  const prepared = rules.map((rule) => ({ rule, options: ruleOptions(rule, config) }));
+  const byKind = new Map<string, Manifest[]>();
+  for (const m of all) {
+    const list = byKind.get(m.kind);
+    if (list) list.push(m);
+    else byKind.set(m.kind, [m]);
+  }
+  const ofKind = (kind: string): readonly Manifest[] => byKind.get(kind) ?? [];
   for (const m of manifests) {
     if (podTemplateOf(m) === 'invalid') {
       errors.push({ file: m.file, line: lineOf(m, []), message: `${m.kind} "${m.name ?? '?'}" has no pod spec (missing or not a map); its pod rules were not evaluated` });
     }
-    for (const rule of rules) {
-      let hits;
+    for (const { rule, options } of prepared) {
+      if (rule.appliesTo && !rule.appliesTo(m)) continue;
+      let hits: K8sHit[];
       try {
-        hits = [...rule.check({ manifest: m, all, settings, options: options.get(rule.id) })];
+        hits = [...rule.check({ manifest: m, all, ofKind, settings, options })];
       } catch (e) {
         errors.push({ file: m.file, line: lineOf(m, []), message: `rule ${rule.id} failed on ${m.kind} "${m.name ?? '?'}": ${(e as Error).message}` });
         continue;
       }
+      if (hits.length === 0) continue;
+      const resource = resourceRef(m);
       for (const hit of hits) {
         const containerPath = hit.container?.path;
         const relative = containerPath && startsWith(hit.path, containerPath) ? hit.path.slice(containerPath.length) : hit.path;
@@ -167,7 +180,7 @@ function k8sDetections(manifests: Manifest[], all: Manifest[], config: Shipwatch
           message: hit.message,
           file: m.file,
           line: lineOf(m, hit.path),
-          resource: resourceRef(m),
+          resource,
           container: hit.container?.name ?? null,
           field: (hit.container ? `${hit.container.list}/` : '') + relative.join('.'),
           manifest: m,
@@ -220,8 +233,13 @@ export function readManifests(file: SourceFile, kind: 'yaml' | 'json', text: str
         problems.push({ file: file.path, line: doc.locator.lineOf(basePath), message: 'list item is not a Kubernetes object' });
         continue;
       }
-      const { apiVersion, kind: objKind } = object;
-      if (apiVersion === undefined && objKind === undefined) continue; // not a Kubernetes object (CI file, values.yaml)
+      let { apiVersion, kind: objKind } = object;
+      if (apiVersion === undefined && objKind === undefined) {
+        // kustomization.yaml often omits both; anything else without them is not a Kubernetes object (CI file, values.yaml).
+        if (!KUSTOMIZATION_FILE.test(file.path)) continue;
+        apiVersion = 'kustomize.config.k8s.io/v1beta1';
+        objKind = 'Kustomization';
+      }
       if (typeof apiVersion !== 'string' || typeof objKind !== 'string') {
         if (apiVersion !== undefined && objKind !== undefined) {
           problems.push({ file: file.path, line: doc.locator.lineOf([...basePath, 'kind']), message: 'apiVersion and kind must be strings' });

@@ -13,10 +13,12 @@ export interface SourceFile {
 export type FileKind = 'yaml' | 'json' | 'dockerfile' | 'text';
 
 const DOCKERFILE = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+/** `Dockerfile.dockerignore`, `Dockerfile.md`: files about a Dockerfile, not Dockerfiles. */
+const NOT_DOCKERFILE = /\.(?:dockerignore|md|txt|rst|adoc|orig|bak|swp)$/i;
 
 export function classify(path: string): FileKind {
   const name = basename(path);
-  if (DOCKERFILE.test(name)) return 'dockerfile';
+  if (DOCKERFILE.test(name) && !NOT_DOCKERFILE.test(name)) return 'dockerfile';
   if (/\.ya?ml$/i.test(name)) return 'yaml';
   if (/\.json$/i.test(name)) return 'json';
   return 'text';

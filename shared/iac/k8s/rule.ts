@@ -32,6 +32,8 @@ export interface K8sContext<O = unknown> {
   manifest: Manifest;
   /** Every object of the scan, plus context objects of a PR scan (unchanged files), for cross-object rules. */
   all: readonly Manifest[];
+  /** The objects of `all` with this kind (indexed once per scan: cross-object rules must not walk `all` per object). */
+  ofKind(kind: string): readonly Manifest[];
   settings: K8sSettings;
   /** This rule's options (`ruleOptions.<id>` in `.shipwatch.yaml`), defaults applied. */
   options: O;
@@ -39,6 +41,8 @@ export interface K8sContext<O = unknown> {
 
 export interface K8sRule<O = unknown> extends RuleMeta {
   engine: 'k8s';
+  /** A cheap pre-check the engine runs before `check` (pod rules: the object carries a pod template). */
+  appliesTo?(manifest: Manifest): boolean;
   /** Validates and defaults `ruleOptions.<id>`. */
   optionsSchema?: z.ZodType<O>;
   check(ctx: K8sContext<O>): Iterable<K8sHit>;
@@ -47,7 +51,7 @@ export interface K8sRule<O = unknown> extends RuleMeta {
 type Meta = Omit<RuleMeta, 'engine'>;
 
 /** A rule over whole objects (RBAC, Services, Namespaces, cross-object checks). */
-export function k8sRule<O = unknown>(def: Meta & { optionsSchema?: z.ZodType<O>; check(ctx: K8sContext<O>): Iterable<K8sHit> }): K8sRule<O> {
+export function k8sRule<O = unknown>(def: Meta & { optionsSchema?: z.ZodType<O>; appliesTo?(manifest: Manifest): boolean; check(ctx: K8sContext<O>): Iterable<K8sHit> }): K8sRule<O> {
   return registerRule({ ...def, engine: 'k8s' as const });
 }
 
@@ -69,6 +73,7 @@ export function podRule<O = unknown>(
   const { check, linuxOnly, kinds, ...meta } = def;
   return k8sRule<O>({
     ...meta,
+    appliesTo: (m) => applicablePod(m, linuxOnly, kinds) !== undefined,
     *check(ctx) {
       const pod = applicablePod(ctx.manifest, linuxOnly, kinds);
       if (!pod) return;
@@ -94,6 +99,7 @@ export function containerRule<O = unknown>(
   const { check, linuxOnly, kinds, lists = ALL_CONTAINER_LISTS, ...meta } = def;
   return k8sRule<O>({
     ...meta,
+    appliesTo: (m) => applicablePod(m, linuxOnly, kinds) !== undefined,
     *check(ctx) {
       const pod = applicablePod(ctx.manifest, linuxOnly, kinds);
       if (!pod) return;

@@ -45,6 +45,16 @@ export function isWorkload(m: Manifest): boolean {
  * 'invalid' when a workload's pod spec is missing or not a map (reported once as a parse problem).
  */
 export function podTemplateOf(m: Manifest): PodTemplate | 'invalid' | undefined {
+  // Every pod rule asks for the same manifest's template: compute it once per manifest.
+  if (templates.has(m)) return templates.get(m);
+  const template = readPodTemplate(m);
+  templates.set(m, template);
+  return template;
+}
+
+const templates = new WeakMap<Manifest, PodTemplate | 'invalid' | undefined>();
+
+function readPodTemplate(m: Manifest): PodTemplate | 'invalid' | undefined {
   const base = templateBase(m);
   if (!base) return undefined;
   let holder: unknown = m.object;
@@ -94,35 +104,53 @@ export interface ContainerRef {
 }
 
 /** Every container of the pod template, in the lists asked for, each with its effective security context. */
-export function* containersOf(pod: PodTemplate, lists: readonly ContainerList[] = ALL_CONTAINER_LISTS): Generator<ContainerRef> {
+export function containersOf(pod: PodTemplate, lists: readonly ContainerList[] = ALL_CONTAINER_LISTS): readonly ContainerRef[] {
+  let refs = containerRefs.get(pod);
+  if (!refs) containerRefs.set(pod, (refs = readContainers(pod)));
+  return lists === ALL_CONTAINER_LISTS ? refs : refs.filter((c) => lists.includes(c.list));
+}
+
+const containerRefs = new WeakMap<PodTemplate, ContainerRef[]>();
+
+function readContainers(pod: PodTemplate): ContainerRef[] {
   const podCtx = asMap(pod.spec.securityContext);
   const podCtxPath = [...pod.specPath, 'securityContext'];
-  for (const list of lists) {
+  const refs: ContainerRef[] = [];
+  for (const list of ALL_CONTAINER_LISTS) {
     const entries = asArray(pod.spec[list]);
     for (let index = 0; index < entries.length; index++) {
       const container = entries[index];
-      if (!isMap(container)) continue;
-      const path = [...pod.specPath, list, index];
-      const ctx = asMap(container.securityContext);
-      const ctxPath = [...path, 'securityContext'];
-      yield {
-        name: asString(container.name) ?? `${list}[${index}]`,
-        list,
-        index,
-        path,
-        container,
-        image: asString(container.image),
-        effective(field) {
-          if (ctx && ctx[field] !== undefined && ctx[field] !== null) return { value: ctx[field], path: [...ctxPath, field] };
-          if (podCtx && podCtx[field] !== undefined && podCtx[field] !== null) return { value: podCtx[field], path: [...podCtxPath, field] };
-          return undefined;
-        },
-        own(field) {
-          if (ctx && ctx[field] !== undefined && ctx[field] !== null) return { value: ctx[field], path: [...ctxPath, field] };
-          return undefined;
-        },
-      };
+      if (isMap(container)) refs.push(new Container(list, index, [...pod.specPath, list, index], container, podCtx, podCtxPath));
     }
+  }
+  return refs;
+}
+
+class Container implements ContainerRef {
+  readonly name: string;
+  readonly image: string | undefined;
+  private readonly ctx: JsonMap | undefined;
+
+  constructor(
+    readonly list: ContainerList,
+    readonly index: number,
+    readonly path: Path,
+    readonly container: JsonMap,
+    private readonly podCtx: JsonMap | undefined,
+    private readonly podCtxPath: Path,
+  ) {
+    this.name = asString(container.name) ?? `${list}[${index}]`;
+    this.image = asString(container.image);
+    this.ctx = asMap(container.securityContext);
+  }
+
+  effective(field: InheritedField): Field | undefined {
+    return this.own(field) ?? (this.podCtx && this.podCtx[field] !== undefined && this.podCtx[field] !== null ? { value: this.podCtx[field], path: [...this.podCtxPath, field] } : undefined);
+  }
+
+  own(field: InheritedField | ContainerOnlyField): Field | undefined {
+    const v = this.ctx?.[field];
+    return v === undefined || v === null ? undefined : { value: v, path: [...this.path, 'securityContext', field] };
   }
 }
 

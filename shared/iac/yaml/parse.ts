@@ -23,7 +23,13 @@ export interface YamlStream {
 }
 
 /** Aliases can multiply a small document into a huge tree; such documents take the capped parser. */
-const ALIAS_USE = /(?:^|[\s[\]{},])\*[^\s[\]{},]/;
+const ALIAS_USE = /(?:^|[\s[\]{},])\*[^\s[\]{},"']/;
+const QUOTED_OR_COMMENT = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:^|\s)#.*$/gm;
+
+/** An alias needs an anchor in the same document; quoted text and comments hold neither. */
+function usesAliases(chunk: string): boolean {
+  return chunk.includes('&') && chunk.includes('*') && ALIAS_USE.test(chunk.replace(QUOTED_OR_COMMENT, ' '));
+}
 export const MAX_ALIAS_COUNT = 100;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
@@ -60,7 +66,7 @@ function parseChunk(chunk: string, firstLine: number, documents: YamlDocument[],
   const getLines = () => (lines ??= chunk.split(/\r?\n/));
   let value: unknown;
   try {
-    value = ALIAS_USE.test(chunk) ? loadWithAliasCap(chunk) : jsyaml.load(chunk);
+    value = usesAliases(chunk) ? loadWithAliasCap(chunk) : jsyaml.load(chunk);
   } catch (e) {
     const err = e as { mark?: { line?: number }; linePos?: { line: number }[]; message?: string };
     const rel = err.mark?.line ?? (err.linePos ? err.linePos[0].line - 1 : null);
@@ -80,7 +86,7 @@ function parseChunk(chunk: string, firstLine: number, documents: YamlDocument[],
 }
 
 function loadWithAliasCap(chunk: string): unknown {
-  const doc = parseDocument(chunk, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false });
+  const doc = parseDocument(chunk, { prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     throw Object.assign(new Error(e.message), { linePos: e.linePos, reason: e.message });

@@ -32,8 +32,8 @@ export function indexBlockYaml(lines: readonly string[], from: number, to: numbe
   const stack: Frame[] = [];
   // A key or item whose value starts on a later line: its children sit deeper than `indent`.
   let pending: { path: (string | number)[]; indent: number } | null = { path: [], indent: -1 };
-  let skipDeeperThan = -1; // block scalar or multi-line flow/quoted value: skip lines indented more
-  let skipUntil: RegExp | null = null;
+  let skipDeeperThan = -1 as number; // block scalar or multi-line flow/quoted value: skip lines indented more
+  let skipUntil = null as RegExp | null;
   let rootSeen = false;
 
   for (let i = from; i < to; i++) {
@@ -69,7 +69,7 @@ export function indexBlockYaml(lines: readonly string[], from: number, to: numbe
           stack.push(top);
           pending = null;
         }
-        const itemPath = [...top.path, top.nextIndex++];
+        const itemPath: (string | number)[] = [...top.path, top.nextIndex++];
         index.set(pathKey(itemPath), i + 1);
         const itemCol = col;
         let after = 1;
@@ -116,7 +116,7 @@ export function indexBlockYaml(lines: readonly string[], from: number, to: numbe
       }
       pending = null;
       const key = m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2].replace(/''/g, "'") : m[3].trimEnd();
-      const keyPath = [...top.path, key];
+      const keyPath: (string | number)[] = [...top.path, key];
       index.set(pathKey(keyPath), i + 1);
       const value = content.slice(m[0].length).replace(/^\s+/, '');
       if (value === '' || value[0] === '#' || (/^[&!]\S*\s*(#.*)?$/.test(value))) {
@@ -169,9 +169,9 @@ function balanced(s: string): boolean {
 export function createLineLocator(lines: readonly string[], firstLine: number): LineLocator {
   let index: Map<string, number> | null | undefined;
   let fallback: ((path: Path) => number | null) | undefined;
-  const exact = (path: Path): number | null => {
+  const exact = (path: Path, key: string): number | null => {
     if (index === undefined) index = indexBlockYaml(lines, 0, lines.length);
-    if (index) return index.get(pathKey(path)) ?? null;
+    if (index) return index.get(key) ?? null;
     fallback ??= documentModelLocator(lines);
     return fallback(path);
   };
@@ -183,10 +183,13 @@ export function createLineLocator(lines: readonly string[], firstLine: number): 
     return 1;
   };
   return {
-    has: (path) => exact(path) !== null,
+    has: (path) => exact(path, pathKey(path)) !== null,
     lineOf(path) {
+      // Keys of every prefix, built once; then the longest prefix that has a line wins.
+      const keys: string[] = new Array(path.length);
+      for (let n = 0; n < path.length; n++) keys[n] = n === 0 ? String(path[0]) : `${keys[n - 1]}\u0000${path[n]}`;
       for (let n = path.length; n > 0; n--) {
-        const line = exact(path.slice(0, n));
+        const line = exact(path.slice(0, n), keys[n - 1]);
         if (line !== null) return line + firstLine - 1;
       }
       return documentStart() + firstLine - 1;
@@ -197,7 +200,7 @@ export function createLineLocator(lines: readonly string[], firstLine: number): 
 /** Slow but complete: the `yaml` package's document model (used for flow-style and JSON documents). */
 function documentModelLocator(lines: readonly string[]): (path: Path) => number | null {
   const counter = new LineCounter();
-  const doc = parseDocument(lines.join('\n'), { lineCounter: counter, maxAliasCount: 100 });
+  const doc = parseDocument(lines.join('\n'), { lineCounter: counter });
   return (path) => {
     const node = path.length === 0 ? doc.contents : doc.getIn(path as (string | number)[], true);
     if (!isNode(node) || !(node as Node).range) return null;

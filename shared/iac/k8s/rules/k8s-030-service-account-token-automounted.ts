@@ -16,9 +16,8 @@ export default podRule({
     if (automount === true) return { path, message: 'automountServiceAccountToken is true' };
     const saName = asString(pod.spec.serviceAccountName) || asString(pod.spec.serviceAccount) || 'default';
     const ns = ctx.manifest.namespace;
-    const sa = ctx.all.find(
-      (m: Manifest) =>
-        m.kind === 'ServiceAccount' && m.name === saName && (ns === null || m.namespace === null || m.namespace === ns),
+    const sa = ctx.ofKind('ServiceAccount').find(
+      (m: Manifest) => m.name === saName && (ns === null || m.namespace === null || m.namespace === ns),
     );
     if (sa && sa.object.automountServiceAccountToken === false) return;
     return {

@@ -1,0 +1,54 @@
+// npm run bench: end-to-end `shipwatch scan --format json` on a generated corpus, against the floor
+// of merely parsing the same files with js-yaml's loadAll, measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { writeCorpus } from './corpus.ts';
+
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 10_000);
+const RUNS = 3;
+const dir = join(import.meta.dirname, '.corpus');
+const files = writeCorpus(dir, DOCUMENTS);
+
+function parseFloor(): number {
+  const start = process.hrtime.bigint();
+  let docs = 0;
+  for (const f of files) jsyaml.loadAll(readFileSync(f, 'utf8'), () => docs++);
+  if (docs !== DOCUMENTS) throw new Error(`parsed ${docs} documents, expected ${DOCUMENTS}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function scanOnce(): { ms: number; maxRssMb: number; findings: number } {
+  const out = join(dir, '..', '.scan-output.json');
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'measured-cli.mjs'), 'scan', dir, '--format', 'json', '--output', out, '--fail-on', 'none'], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0) throw new Error(`scan failed (${child.status}): ${child.stderr}`);
+  const maxRssMb = Number(/maxRssKb=(\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024;
+  const findings = (JSON.parse(readFileSync(out, 'utf8')) as { findings: unknown[] }).findings.length;
+  return { ms, maxRssMb, findings };
+}
+
+scanOnce(); // warm the transpile cache, as a user's second run would
+const floors: number[] = [];
+const scans: ReturnType<typeof scanOnce>[] = [];
+for (let i = 0; i < RUNS; i++) {
+  floors.push(parseFloor());
+  scans.push(scanOnce());
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const floor = median(floors);
+const scan = median(scans.map((s) => s.ms));
+const report = {
+  documents: DOCUMENTS,
+  files: files.length,
+  findings: scans[0].findings,
+  jsYamlLoadAllMs: Math.round(floor),
+  scanEndToEndMs: Math.round(scan),
+  documentsPerSecond: Math.round(DOCUMENTS / (scan / 1000)),
+  ratioScanToParse: Number((scan / floor).toFixed(2)),
+  peakMemoryMb: Math.round(Math.max(...scans.map((s) => s.maxRssMb))),
+  target: 'ratio <= 1.5',
+};
+console.log(JSON.stringify(report, null, 2));

@@ -1,0 +1,2 @@
+// TEMPORARY: replaced by the real handler.
+export const handler = async (): Promise<void> => {};

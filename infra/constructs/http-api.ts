@@ -1,0 +1,90 @@
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ShipwatchHttpApiProps {
+  gitWebhook: lambda.IFunction;
+  findingsApi: lambda.IFunction;
+}
+
+/** Stage-wide limits; webhooks arrive in bursts (a push to many repositories), reads are light. */
+const THROTTLE = { rateLimit: 50, burstLimit: 100 };
+
+/** One JSON line per request; no headers or bodies (they carry webhook signatures and payloads). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  caller: '$context.identity.userArn',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+};
+
+/**
+ * The HTTP API: public webhook routes (the senders prove themselves with a signature or token the
+ * function checks) and the findings routes behind IAM (SigV4) authorisation.
+ */
+export class ShipwatchHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+
+  constructor(scope: Construct, id: string, props: ShipwatchHttpApiProps) {
+    super(scope, id);
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Shipwatch webhooks and findings API',
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const webhook = new HttpLambdaIntegration('GitWebhook', props.gitWebhook);
+    for (const path of ['/webhooks/github', '/webhooks/gitlab']) {
+      const [route] = this.api.addRoutes({ path, methods: [apigw.HttpMethod.POST], integration: webhook });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Webhook route: GitHub and GitLab cannot sign requests with SigV4 or send a bearer token of ' +
+          'ours. The git-webhook function rejects every delivery whose X-Hub-Signature-256 HMAC or ' +
+          'X-Gitlab-Token does not match the webhook secret in Secrets Manager.',
+      });
+    }
+
+    const findings = new HttpLambdaIntegration('FindingsApi', props.findingsApi);
+    const iam = new HttpIamAuthorizer();
+    const findingsRoutes: [apigw.HttpMethod, string][] = [
+      [apigw.HttpMethod.GET, '/findings'],
+      [apigw.HttpMethod.GET, '/findings/{fingerprint}'],
+      [apigw.HttpMethod.POST, '/findings/{fingerprint}/suppress'],
+      [apigw.HttpMethod.POST, '/findings/{fingerprint}/reopen'],
+    ];
+    for (const [method, path] of findingsRoutes) {
+      this.api.addRoutes({ path, methods: [method], integration: findings, authorizer: iam });
+    }
+  }
+
+  /** Base URL of the API (the $default stage), with a trailing slash. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,70 @@
+import type { RuleMeta } from '../rules/registry.ts';
+
+/** Pseudo-kinds next to Kubernetes object kinds in a scan's `scannedKinds`. */
+export const DOCKERFILE_KIND = 'Dockerfile';
+/** Any readable file: the secret scanner reads them all. */
+export const FILE_KIND = 'File';
+
+const WORKLOADS = ['Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Rollout', 'DeploymentConfig'];
+const ROLES = ['Role', 'ClusterRole'];
+const BINDINGS = ['RoleBinding', 'ClusterRoleBinding'];
+
+/**
+ * The object kinds each catalog rule reads (rules/iac.md), so that a control whose rules had nothing
+ * to look at is "not applicable" rather than a hollow "pass". Rules not listed here (K8S-047 and
+ * K8S-066 read every object; future rules) count as in scope whenever their engine had input.
+ */
+const RULE_KINDS: Record<string, readonly string[]> = {
+  ...rules(1, 27, WORKLOADS),
+  'K8S-028': [...WORKLOADS, 'Service'],
+  ...rules(29, 31, WORKLOADS),
+  'K8S-032': ['ServiceAccount', ...BINDINGS],
+  ...rules(33, 44, WORKLOADS),
+  'K8S-045': ['ConfigMap'],
+  'K8S-046': ['Secret'],
+  'K8S-048': ['Namespace'],
+  ...rules(49, 51, ROLES),
+  'K8S-052': BINDINGS,
+  ...rules(53, 59, ROLES),
+  'K8S-060': BINDINGS,
+  'K8S-061': ROLES,
+  'K8S-062': WORKLOADS,
+  'K8S-063': ['Service'],
+  'K8S-064': ['Ingress'],
+  'K8S-065': ['Ingress'],
+};
+
+function rules(from: number, to: number, kinds: readonly string[]): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (let n = from; n <= to; n++) out[`K8S-${String(n).padStart(3, '0')}`] = kinds;
+  return out;
+}
+
+/** Whether a scan that read these kinds gave the rule anything to evaluate. */
+export function ruleInScope(rule: Pick<RuleMeta, 'id' | 'engine'>, scannedKinds: ReadonlySet<string>): boolean {
+  switch (rule.engine) {
+    case 'k8s': {
+      const kinds = RULE_KINDS[rule.id];
+      if (kinds) return kinds.some((k) => scannedKinds.has(k));
+      return [...scannedKinds].some((k) => k !== DOCKERFILE_KIND && k !== FILE_KIND);
+    }
+    case 'docker':
+      return scannedKinds.has(DOCKERFILE_KIND);
+    case 'secret':
+      return scannedKinds.has(FILE_KIND);
+  }
+}
+
+/** "no Role or ClusterRole in the scan", for the reason of a not-applicable control. */
+export function missingInput(rulesOfControl: readonly Pick<RuleMeta, 'id' | 'engine'>[]): string {
+  const needs = new Set<string>();
+  for (const r of rulesOfControl) {
+    if (r.engine === 'docker') needs.add('Dockerfiles');
+    else if (r.engine === 'secret') needs.add('files');
+    else if (RULE_KINDS[r.id] === WORKLOADS) needs.add('workloads');
+    else if (RULE_KINDS[r.id]) for (const k of RULE_KINDS[r.id]) needs.add(k);
+    else needs.add('Kubernetes objects');
+  }
+  const list = [...needs];
+  return `no ${list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : list[0]} in the scan`;
+}

@@ -1,0 +1,151 @@
+// The findings API as a pure router over a FindingStore; the Lambda handler and the local server
+// only translate their requests into this shape and back.
+//   GET  /findings                          list (filters source, severity, status, repo, image, cluster; cursor; limit)
+//   GET  /findings/{fingerprint}            one finding with its history
+//   POST /findings/{fingerprint}/suppress   { reason, expires? } recorded with the caller as who
+//   POST /findings/{fingerprint}/reopen     { reason? }
+import { z } from 'zod';
+import { SEVERITIES } from '../findings/finding.ts';
+import { InvalidCursorError, MAX_PAGE_LIMIT } from '../store/paging.ts';
+import type { FindingFilter, FindingStore } from './ports.ts';
+
+export interface FindingsRequest {
+  method: string;
+  /** The route path, e.g. `/findings/<fingerprint>/suppress` (no stage prefix, no query string). */
+  path: string;
+  query?: Record<string, string | string[] | undefined> | null;
+  /** The raw JSON text, or an already parsed value. */
+  body?: unknown;
+  /** Who is calling (the IAM principal, or the local user); required to change a finding. */
+  principal?: string | null;
+}
+
+export interface FindingsResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+const SOURCES = ['iac', 'image', 'audit', 'registry', 'posture'] as const;
+const STATUSES = ['open', 'resolved', 'suppressed'] as const;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+const target = z.string().min(1).max(512);
+const listQuery = z.strictObject({
+  source: z.enum(SOURCES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  status: z.enum(STATUSES).optional(),
+  repo: target.optional(),
+  image: target.optional(),
+  cluster: target.optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
+});
+
+const suppressBody = z.strictObject({
+  reason: z.string().trim().min(1, 'a reason is required').max(1000),
+  expires: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'expected an ISO date (YYYY-MM-DD) or date-time' }).optional(),
+});
+
+const reopenBody = z.strictObject({
+  reason: z.string().trim().min(1).max(1000).optional(),
+});
+
+const reply = (statusCode: number, body: unknown): FindingsResponse => ({ statusCode, body });
+const problem = (statusCode: number, message: string): FindingsResponse => reply(statusCode, { message });
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; response: FindingsResponse };
+
+function parseBody<T>(raw: unknown, schema: z.ZodType<T>): Parsed<T> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') value = {};
+    else {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return { ok: false, response: problem(400, 'body is not valid JSON') };
+      }
+    }
+  }
+  const parsed = schema.safeParse(value ?? {});
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: problem(400, describeIssues(parsed.error)) };
+}
+
+export async function handleFindingsRequest(req: FindingsRequest, store: FindingStore, now: () => Date = () => new Date()): Promise<FindingsResponse> {
+  const segments = req.path.split('/').filter(Boolean).map(safeDecode);
+  if (segments[0] !== 'findings' || segments.length > 3 || segments.includes(null)) return problem(404, 'no such route');
+  const [, fingerprint, action] = segments as string[];
+  const method = req.method.toUpperCase();
+
+  if (fingerprint === undefined) return method === 'GET' ? listFindings(req, store) : problem(405, 'use GET on /findings');
+  if (action === undefined) {
+    if (method !== 'GET') return problem(405, `use GET on /findings/${fingerprint}`);
+    return showFinding(fingerprint, store);
+  }
+  if (action !== 'suppress' && action !== 'reopen') return problem(404, 'no such route');
+  if (method !== 'POST') return problem(405, `use POST on /findings/${fingerprint}/${action}`);
+  const principal = req.principal?.trim();
+  if (!principal) return problem(401, 'changing a finding needs an authenticated caller');
+  if (!FINGERPRINT.test(fingerprint) || !(await store.get(fingerprint))) return problem(404, `no finding ${fingerprint}`);
+  return action === 'suppress' ? suppress(fingerprint, req.body, principal, store, now()) : reopen(fingerprint, req.body, principal, store);
+}
+
+async function listFindings(req: FindingsRequest, store: FindingStore): Promise<FindingsResponse> {
+  const given = Object.fromEntries(Object.entries(req.query ?? {}).filter(([, value]) => value !== undefined));
+  const parsed = listQuery.safeParse(given);
+  if (!parsed.success) return problem(400, describeIssues(parsed.error));
+  const { cursor, limit, ...filter } = parsed.data;
+  try {
+    const page = await store.query(filter satisfies FindingFilter, { cursor, limit });
+    return reply(200, { findings: page.items, cursor: page.cursor ?? null });
+  } catch (e) {
+    if (e instanceof InvalidCursorError) return problem(400, e.message);
+    throw e;
+  }
+}
+
+async function showFinding(fingerprint: string, store: FindingStore): Promise<FindingsResponse> {
+  const finding = FINGERPRINT.test(fingerprint) ? await store.get(fingerprint) : null;
+  if (!finding) return problem(404, `no finding ${fingerprint}`);
+  return reply(200, { finding, history: await store.history(fingerprint) });
+}
+
+async function suppress(fingerprint: string, body: unknown, principal: string, store: FindingStore, now: Date): Promise<FindingsResponse> {
+  const parsed = parseBody(body, suppressBody);
+  if (!parsed.ok) return parsed.response;
+  const { reason, expires } = parsed.value;
+  let until: string | null = null;
+  if (expires !== undefined) {
+    // A bare date suppresses through that day, like `expires` in .shipwatch.yaml.
+    const isDate = /^\d{4}-\d{2}-\d{2}$/.test(expires);
+    const passed = isDate ? expires < now.toISOString().slice(0, 10) : Date.parse(expires) <= now.getTime();
+    if (passed) return problem(400, 'expires: must be in the future');
+    until = isDate ? expires : new Date(expires).toISOString();
+  }
+  const finding = await store.suppress(fingerprint, principal, reason, until);
+  if (!finding) return problem(404, `no finding ${fingerprint}`);
+  return reply(200, { finding, history: await store.history(fingerprint) });
+}
+
+async function reopen(fingerprint: string, body: unknown, principal: string, store: FindingStore): Promise<FindingsResponse> {
+  const parsed = parseBody(body, reopenBody);
+  if (!parsed.ok) return parsed.response;
+  const current = await store.get(fingerprint);
+  if (!current) return problem(404, `no finding ${fingerprint}`);
+  if (current.status === 'open') return problem(409, 'the finding is already open');
+  const finding = await store.reopen(fingerprint, principal, parsed.value.reason);
+  if (!finding) return problem(404, `no finding ${fingerprint}`);
+  return reply(200, { finding, history: await store.history(fingerprint) });
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { complianceHeadline, formatComplianceJson, formatComplianceMarkdown, formatComplianceTable } from '../../shared/compliance/format.ts';
+import { complianceReport, scannedKindsOf } from '../../shared/compliance/report.ts';
+import { scanText } from '../helpers/scan.ts';
+
+const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: prod
+spec:
+  template:
+    spec:
+      automountServiceAccountToken: false
+      containers:
+      - name: main
+        image: nginx:1.27
+        securityContext:
+          privileged: true
+      - name: sidecar
+        image: envoy:1.30
+        # shipwatch:skip=K8S-001 proxy needs iptables, see SEC-42
+        securityContext: {privileged: true}
+`;
+const report = complianceReport('cis-k8s', scanText(yaml, { path: 'deploy/web.yaml' }), scannedKindsOf([{ path: 'deploy/web.yaml', text: yaml }]));
+
+describe('compliance report formatters', () => {
+  it('headline counts controls per status', () => {
+    const s = report.summary;
+    expect(complianceHeadline(report)).toBe(`CIS Kubernetes Benchmark v1.10: ${s.fail} fail, ${s.accepted} accepted, ${s.pass} pass, ${s['not-applicable']} not applicable`);
+  });
+
+  it('table: a line per control, with the failing and accepted findings under it, no colour codes when off', () => {
+    const text = formatComplianceTable(report, { color: false });
+    expect(text).not.toMatch(/\x1b\[/);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^FAIL +5\.2\.2 /.test(l));
+    expect(lines[at]).toMatch(/^FAIL {6}5\.2\.2 {3}Keep privileged containers out {2}\(K8S-001\)$/);
+    expect(lines[at + 1]).toBe('          deploy/web.yaml:14  critical  K8S-001  Deployment/web -n prod · container main · container "main" runs privileged');
+    expect(lines[at + 2]).toContain('container sidecar');
+    expect(lines[at + 2]).toContain('[accepted by comment: proxy needs iptables, see SEC-42]');
+    expect(lines.find((l) => /^N\/A +5\.1\.3 /.test(l))).toContain('(nothing in scope: no Role or ClusterRole in the scan)');
+    expect(formatComplianceTable(report, { color: true })).toContain('\x1b[1;31mFAIL    \x1b[0m');
+  });
+
+  it('JSON: framework, summary and controls, with findings in the scan output contract', () => {
+    const output = JSON.parse(formatComplianceJson(report));
+    expect(Object.keys(output)).toEqual(['schemaVersion', 'framework', 'summary', 'controls']);
+    expect(output.framework).toEqual({ id: 'cis-k8s', name: 'CIS Kubernetes Benchmark', version: 'v1.10' });
+    const control = output.controls.find((c: { id: string }) => c.id === '5.2.2');
+    expect(Object.keys(control)).toEqual(['id', 'title', 'automation', 'status', 'rules', 'reason', 'findings', 'accepted']);
+    expect(control).toMatchObject({ status: 'fail', automation: 'automated', rules: ['K8S-001'], reason: null });
+    expect(control.findings[0]).toMatchObject({ ruleId: 'K8S-001', location: { file: 'deploy/web.yaml', line: 14 }, suppressed: false, suppression: null });
+    expect(control.accepted[0].suppression).toEqual({ source: 'comment', reason: 'proxy needs iptables, see SEC-42', expires: null });
+  });
+
+  it('Markdown: status summary, a row per control, failing findings and accepted risks, all escaped', () => {
+    const text = formatComplianceMarkdown(report);
+    expect(text.startsWith('## CIS Kubernetes Benchmark v1\\.10\n')).toBe(true);
+    expect(text).toContain(`| Fail | ${report.summary.fail} |`);
+    expect(text).toContain('| 5\\.2\\.2 | Keep privileged containers out | Fail | automated | K8S\\-001 | 2 |');
+    expect(text).toContain('#### 5\\.2\\.2 Keep privileged containers out');
+    expect(text).toContain('| Critical | K8S\\-001 Privileged container | deploy/web\\.yaml:14 | Deployment/web \\-n prod, container main | container "main" runs privileged |');
+    expect(text).toContain('### Accepted risks');
+    expect(text).toContain('| proxy needs iptables, see SEC\\-42 \\(comment\\) |');
+  });
+
+  it('Markdown: untrusted text from the scan cannot inject markup or mentions', () => {
+    const evilYaml = yaml.replace('name: web', 'name: "<img src=x onerror=alert(1)>@admin|x"');
+    const evil = complianceReport('cis-k8s', scanText(evilYaml, { path: 'deploy/[x](javascript:alert(1)).yaml' }), ['Deployment']);
+    const text = formatComplianceMarkdown(evil);
+    expect(text).not.toMatch(/<img/);
+    expect(text).not.toMatch(/@admin/);
+    expect(text).not.toMatch(/(?<!\\)\]\(/);
+    const rows = text.split('\n').filter((l) => l.includes('onerror'));
+    expect(rows.length).toBeGreaterThan(0);
+    const cellCount = (r: string) => r.split(/(?<!\\)\|/).length - 2;
+    for (const r of rows) expect(cellCount(r)).toBe(r.startsWith('| 5\\.') ? 6 : 5); // accepted risks start with the control id
+  });
+});
