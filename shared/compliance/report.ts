@@ -1,101 +1,148 @@
-import type { Finding } from '../findings/finding.ts';
+import type { Finding, FindingSource } from '../findings/finding.ts';
 import { allRules, type RuleMeta } from '../rules/registry.ts';
 import type { ShipwatchConfig } from '../config/config.ts';
 import { readManifests, ruleEnabled } from '../scan/engine.ts';
 import type { ScanResult } from '../scan/result.ts';
 import { classify, type SourceFile } from '../scan/sources.ts';
-import { DOCKERFILE_KIND, FILE_KIND, missingInput, ruleInScope } from './scope.ts';
-export { DOCKERFILE_KIND, FILE_KIND } from './scope.ts';
-import { controlRefs, frameworkById, type Automation, type ComplianceControl, type ComplianceFramework } from './framework.ts';
-// The mapping is derived from whatever rules exist, so every rule must be registered first.
-import '../iac/k8s/rules/all.ts';
-import '../iac/docker/rules/all.ts';
-import '../secrets/patterns/all.ts';
+import { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND, missingInput, ruleInScope } from './scope.ts';
+export { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND } from './scope.ts';
+import { controlRefs, frameworkById, normalizeRef, rulePatternMatches, type Automation, type ComplianceControl, type ComplianceFramework } from './framework.ts';
+import { ruleInReportScope, ruleSources, sourceInReportScope, type ReportScope } from './report-scope.ts';
+// The mapping resolves against whatever rules exist, so every rule must be registered first.
+import './rules.ts';
 
-export type ControlStatus = 'pass' | 'fail' | 'accepted' | 'not-applicable';
-export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'accepted', 'pass', 'not-applicable'];
+export type ControlStatus = 'fail' | 'accepted' | 'pass' | 'not-assessed';
+export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'accepted', 'pass', 'not-assessed'];
 
 export interface ControlResult {
   id: string;
   title: string;
   automation: Automation;
   /**
-   * fail: an unsuppressed finding of one of its rules; accepted: only suppressed findings (each with
-   * its reason); pass: its rules evaluated something and found nothing; not-applicable: no automated
-   * rule, or nothing its rules apply to was scanned.
+   * fail: an unsuppressed finding of one of its rules; accepted: only suppressed findings (risks
+   * accepted, each with its reason), never a pass; pass: its rules evaluated something in scope and
+   * found nothing; not-assessed: a manual control, no rule for it in scope, or nothing its rules read.
    */
   status: ControlStatus;
   /** The rules that were evaluated for the control. */
   rules: string[];
-  /** Why the control is not applicable; null otherwise. */
+  /** Why the control is not assessed; null otherwise. */
   reason: string | null;
+  /** When the evidence behind the status was gathered (latest observation of its findings or scan of its rules); null when not assessed. */
+  evidenceAt: string | null;
   /** Unsuppressed findings behind a fail. */
   findings: Finding[];
-  /** Suppressed findings: risks accepted in annotations, comments or configuration. */
+  /** Suppressed findings: risks accepted in annotations, comments, configuration or through the API. */
   accepted: Finding[];
 }
 
 export interface ComplianceReport {
-  framework: { id: string; name: string; version: string };
+  framework: { id: string; name: string; version: string; mappingVersion: string };
+  scope: ReportScope;
+  generatedAt: string;
   summary: Record<ControlStatus, number>;
   controls: ControlResult[];
 }
 
-export interface ComplianceOptions {
-  /** The repository configuration of the scan: disabled and opt-in rules evaluate nothing. */
-  config?: ShipwatchConfig;
-  /** The rule registry (default: every registered rule). */
-  rules?: readonly RuleMeta[];
+/** What a rule is to the mapping: registered rules, or ids seen only in findings (produced by another process). */
+export type RuleRef = Pick<RuleMeta, 'id' | 'compliance'> & Partial<Pick<RuleMeta, 'engine' | 'offByDefault'>>;
+
+/** What a report is judged from, whatever gathered it (a scan of local files, the findings store). */
+export interface ComplianceEvidence {
+  /** Findings in the report's scope: unsuppressed ones fail their controls, suppressed ones are accepted risks. */
+  findings: readonly Finding[];
+  /** Whether the rule evaluated anything in scope (a rule that reported a finding always did). */
+  evaluated(rule: RuleRef): boolean;
+  /** Why none of these rules evaluated anything: "no workloads in the scan". */
+  missing(rules: readonly RuleRef[]): string;
+  /** When the rule last evaluated its input, when known. */
+  evaluatedAt(rule: RuleRef): string | null;
+  /** When a finding was last observed, when known. */
+  observedAt(finding: Finding): string | null;
 }
 
-/**
- * Judges each control of a framework from a scan result.
- * `scannedKinds`: the Kubernetes object kinds the scan read, plus DOCKERFILE_KIND when it read a
- * Dockerfile and FILE_KIND when it read any file (see `scannedKindsOf`).
- */
-export function complianceReport(
-  framework: ComplianceFramework | string,
-  result: ScanResult,
-  scannedKinds: Iterable<string>,
-  options: ComplianceOptions = {},
-): ComplianceReport {
+export interface JudgeOptions {
+  /** The configuration the rules ran with: disabled and opt-in rules evaluate nothing. */
+  config?: ShipwatchConfig;
+  /** The rule registry (default: every registered rule); rules only seen in findings are added. */
+  rules?: readonly RuleRef[];
+  scope?: ReportScope;
+  now?: () => Date;
+}
+
+/** Judges each control of a framework from the evidence. */
+export function judgeCompliance(framework: ComplianceFramework | string, evidence: ComplianceEvidence, options: JudgeOptions = {}): ComplianceReport {
   const fw = typeof framework === 'string' ? frameworkById(framework) : framework;
   if (!fw) throw new Error(`unknown compliance framework "${String(framework)}"`);
-  const rules = options.rules ?? allRules();
+  const scope = options.scope ?? 'all';
   const config = options.config ?? {};
-  const kinds = new Set(scannedKinds);
+  const findings = evidence.findings.filter((f) => sourceInReportScope(f.source, scope));
   const findingsByRule = new Map<string, Finding[]>();
-  for (const f of result.findings) findingsByRule.set(f.ruleId, [...(findingsByRule.get(f.ruleId) ?? []), f]);
+  for (const f of findings) {
+    const list = findingsByRule.get(f.ruleId);
+    if (list) list.push(f);
+    else findingsByRule.set(f.ruleId, [f]);
+  }
+  const rules = ruleUniverse(options.rules ?? allRules(), findings);
 
   const controls = fw.controls.map((control): ControlResult => {
     const base = { id: control.id, title: control.title, automation: control.automation };
-    const notApplicable = (reason: string): ControlResult => ({ ...base, status: 'not-applicable', rules: [], reason, findings: [], accepted: [] });
-    if (control.automation === 'manual') return notApplicable('manual control: no automated check');
+    const notAssessed = (reason: string): ControlResult => ({ ...base, status: 'not-assessed', rules: [], reason, evidenceAt: null, findings: [], accepted: [] });
+    if (control.automation === 'manual') return notAssessed('manual control: no automated check');
     const mapped = mappedRules(fw, control, rules);
-    if (mapped.length === 0) return notApplicable('no rule checks this control');
-    const enabled = mapped.filter((r) => ruleEnabled(r, config));
-    if (enabled.length === 0) return notApplicable(`its rules are disabled (${mapped.map((r) => r.id).join(', ')})`);
-    // A rule that reported something evaluated something, whatever the caller says was scanned.
-    const inScope = enabled.filter((r) => ruleInScope(r, kinds) || findingsByRule.has(r.id));
-    const ids = inScope.map((r) => r.id);
-    if (inScope.length === 0) return notApplicable(`nothing in scope: ${missingInput(enabled)}`);
-    const related = ids.flatMap((id) => findingsByRule.get(id) ?? []);
-    const findings = related.filter((f) => !f.suppressed);
+    if (mapped.length === 0) return notAssessed('no rule checks this control');
+    const scoped = mapped.filter((r) => ruleInReportScope(r.id, scope));
+    if (scoped.length === 0) return notAssessed(`no rule of this control reports ${scope} findings (${mapped.map((r) => r.id).join(', ')})`);
+    const enabled = scoped.filter((r) => isEnabled(r, config));
+    if (enabled.length === 0) return notAssessed(`its rules are disabled (${scoped.map((r) => r.id).join(', ')})`);
+    const evaluated = enabled.filter((r) => findingsByRule.has(r.id) || evidence.evaluated(r));
+    if (evaluated.length === 0) return notAssessed(`nothing in scope: ${evidence.missing(enabled)}`);
+    const related = evaluated.flatMap((r) => findingsByRule.get(r.id) ?? []);
+    const failing = related.filter((f) => !f.suppressed);
     const accepted = related.filter((f) => f.suppressed);
-    const status: ControlStatus = findings.length > 0 ? 'fail' : accepted.length > 0 ? 'accepted' : 'pass';
-    return { ...base, status, rules: ids, reason: null, findings, accepted };
+    const status: ControlStatus = failing.length > 0 ? 'fail' : accepted.length > 0 ? 'accepted' : 'pass';
+    const times = [...related.map((f) => evidence.observedAt(f)), ...evaluated.map((r) => evidence.evaluatedAt(r))];
+    return { ...base, status, rules: evaluated.map((r) => r.id), reason: null, evidenceAt: latest(times), findings: failing, accepted };
   });
 
-  const summary: Record<ControlStatus, number> = { fail: 0, accepted: 0, pass: 0, 'not-applicable': 0 };
+  const summary: Record<ControlStatus, number> = { fail: 0, accepted: 0, pass: 0, 'not-assessed': 0 };
   for (const c of controls) summary[c.status]++;
-  return { framework: { id: fw.id, name: fw.name, version: fw.version }, summary, controls };
+  const generatedAt = (options.now ?? (() => new Date()))().toISOString();
+  return { framework: { id: fw.id, name: fw.name, version: fw.version, mappingVersion: fw.mappingVersion }, scope, generatedAt, summary, controls };
 }
 
-/** The rules that evidence a control: its explicit list, else every rule citing it. */
-export function mappedRules(framework: ComplianceFramework, control: ComplianceControl, rules: readonly RuleMeta[]): RuleMeta[] {
-  if (control.rules) return rules.filter((r) => control.rules!.includes(r.id));
+export interface ComplianceOptions extends JudgeOptions {
+  /** When the scan ran (default: now): the evidence time of what it evaluated. */
+  scannedAt?: string;
+  /** Sources whose scan results (image, audit) were read besides the files: their rules count as evaluated. */
+  resultSources?: readonly FindingSource[];
+}
+
+/**
+ * Judges each control of a framework from a scan of local files (plus, optionally, results of image
+ * or audit scans). `scannedKinds`: the Kubernetes object kinds the scan read, plus DOCKERFILE_KIND,
+ * AWS_TEMPLATE_KIND and FILE_KIND for Dockerfiles, Terraform/CloudFormation and any file (see `scannedKindsOf`).
+ */
+export function complianceReport(framework: ComplianceFramework | string, result: ScanResult, scannedKinds: Iterable<string>, options: ComplianceOptions = {}): ComplianceReport {
+  const kinds = new Set(scannedKinds);
+  const scannedAt = options.scannedAt ?? (options.now ?? (() => new Date()))().toISOString();
+  const resultSources = new Set(options.resultSources ?? []);
+  const evaluated = (rule: RuleRef) => ruleInScope(rule, kinds) || ruleSources(rule.id).some((s) => s !== 'iac' && resultSources.has(s));
+  const evidence: ComplianceEvidence = {
+    findings: result.findings,
+    evaluated,
+    missing: (rules) => missingInput(rules),
+    evaluatedAt: (rule) => (evaluated(rule) ? scannedAt : null),
+    observedAt: () => scannedAt,
+  };
+  return judgeCompliance(framework, evidence, options);
+}
+
+/** The rules that evidence a control: those citing it (or a crosswalk reference), and those its `rules` name. */
+export function mappedRules<R extends RuleRef>(framework: ComplianceFramework, control: ComplianceControl, rules: readonly R[]): R[] {
   const refs = new Set(controlRefs(framework, control).map(normalizeRef));
-  return rules.filter((r) => r.compliance.some((ref) => refs.has(normalizeRef(ref))));
+  const patterns = control.rules ?? [];
+  return rules.filter((r) => r.compliance.some((ref) => refs.has(normalizeRef(ref))) || patterns.some((p) => rulePatternMatches(p, r.id)));
 }
 
 /** What a scan of these files evaluated, for `complianceReport`'s `scannedKinds`. */
@@ -104,6 +151,7 @@ export function scannedKindsOf(files: readonly SourceFile[]): Set<string> {
   for (const file of files) {
     if (file.readError !== undefined || file.text === undefined) continue;
     kinds.add(FILE_KIND);
+    if (/\.tf$/i.test(file.path) || /AWS::(?:EKS|ECR)::/.test(file.text)) kinds.add(AWS_TEMPLATE_KIND);
     const type = file.stdin ? 'yaml' : classify(file.path);
     if (type === 'dockerfile') kinds.add(DOCKERFILE_KIND);
     // Templates are not scanned before rendering (the engine skips them), so they evaluate nothing.
@@ -114,6 +162,22 @@ export function scannedKindsOf(files: readonly SourceFile[]): Set<string> {
   return kinds;
 }
 
-function normalizeRef(ref: string): string {
-  return ref.trim().replace(/\s+/g, ' ').toLowerCase();
+/** Registered rules plus the rule ids findings carry that this process has not registered. */
+function ruleUniverse(registered: readonly RuleRef[], findings: readonly Finding[]): RuleRef[] {
+  const known = new Set(registered.map((r) => r.id));
+  const extra = new Map<string, RuleRef>();
+  for (const f of findings) {
+    if (!known.has(f.ruleId) && !extra.has(f.ruleId)) extra.set(f.ruleId, { id: f.ruleId, compliance: f.compliance });
+  }
+  return [...registered, ...extra.values()];
+}
+
+function isEnabled(rule: RuleRef, config: ShipwatchConfig): boolean {
+  return ruleEnabled({ ...rule, offByDefault: rule.offByDefault ?? false } as RuleMeta, config);
+}
+
+function latest(times: (string | null)[]): string | null {
+  let out: string | null = null;
+  for (const t of times) if (t !== null && (out === null || t > out)) out = t;
+  return out;
 }

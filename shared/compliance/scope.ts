@@ -1,9 +1,15 @@
 import type { RuleMeta } from '../rules/registry.ts';
+import { ruleFamily } from './report-scope.ts';
 
 /** Pseudo-kinds next to Kubernetes object kinds in a scan's `scannedKinds`. */
 export const DOCKERFILE_KIND = 'Dockerfile';
 /** Any readable file: the secret scanner reads them all. */
 export const FILE_KIND = 'File';
+/** A Terraform file or CloudFormation template: what the EKS/ECR rules read in a repository. */
+export const AWS_TEMPLATE_KIND = 'AWS template';
+
+/** The rules a file scan knows how to scope: by engine, or (EKS/ECR) by family. */
+type ScopedRule = Pick<RuleMeta, 'id'> & { engine?: string };
 
 const WORKLOADS = ['Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Rollout', 'DeploymentConfig'];
 const ROLES = ['Role', 'ClusterRole'];
@@ -40,8 +46,13 @@ function rules(from: number, to: number, kinds: readonly string[]): Record<strin
   return out;
 }
 
-/** Whether a scan that read these kinds gave the rule anything to evaluate. */
-export function ruleInScope(rule: Pick<RuleMeta, 'id' | 'engine'>, scannedKinds: ReadonlySet<string>): boolean {
+/**
+ * Whether a file scan that read these kinds gave the rule anything to evaluate. Rules of image scans
+ * and audit logs never evaluate files.
+ */
+export function ruleInScope(rule: ScopedRule, scannedKinds: ReadonlySet<string>): boolean {
+  const family = ruleFamily(rule.id);
+  if (family === 'EKS' || family === 'ECR') return scannedKinds.has(AWS_TEMPLATE_KIND);
   switch (rule.engine) {
     case 'k8s': {
       const kinds = RULE_KINDS[rule.id];
@@ -52,14 +63,21 @@ export function ruleInScope(rule: Pick<RuleMeta, 'id' | 'engine'>, scannedKinds:
       return scannedKinds.has(DOCKERFILE_KIND);
     case 'secret':
       return scannedKinds.has(FILE_KIND);
+    default:
+      // Image checks read pushed images and detections read audit logs, never a repository scan.
+      return false;
   }
 }
 
 /** "no Role or ClusterRole in the scan", for the reason of a not-applicable control. */
-export function missingInput(rulesOfControl: readonly Pick<RuleMeta, 'id' | 'engine'>[]): string {
+export function missingInput(rulesOfControl: readonly ScopedRule[]): string {
   const needs = new Set<string>();
   for (const r of rulesOfControl) {
-    if (r.engine === 'docker') needs.add('Dockerfiles');
+    const family = ruleFamily(r.id);
+    if (family === 'EKS' || family === 'ECR') needs.add('Terraform or CloudFormation templates');
+    else if (family === 'IMG') needs.add('image scan results');
+    else if (family === 'AUDIT') needs.add('audit-log results');
+    else if (r.engine === 'docker') needs.add('Dockerfiles');
     else if (r.engine === 'secret') needs.add('files');
     else if (RULE_KINDS[r.id] === WORKLOADS) needs.add('workloads');
     else if (RULE_KINDS[r.id]) for (const k of RULE_KINDS[r.id]) needs.add(k);

@@ -21,6 +21,31 @@ export const ignoreEntrySchema = z.strictObject({
   expires: isoDate.optional(),
 });
 
+const stringList = z.array(z.string()).optional();
+const matchValue = z.union([z.string(), z.array(z.string()).min(1)]).optional();
+
+/** A user-defined audit exception: every given field must match the event (values are globs, `sourceIP` CIDRs, a list means any of). */
+export const auditExceptionSchema = z.strictObject({
+  detection: ruleId,
+  /** Named in the suppressed finding (`suppressedBy`); defaults to `audit.exceptions[<index>]`. */
+  name: z.string().min(1).optional(),
+  match: z
+    .strictObject({
+      user: matchValue,
+      group: matchValue,
+      namespace: matchValue,
+      name: matchValue,
+      resource: matchValue,
+      verb: matchValue,
+      image: matchValue,
+      userAgent: matchValue,
+      sourceIP: matchValue,
+      command: matchValue,
+    })
+    .refine((m) => Object.values(m).some((v) => v !== undefined), 'an exception needs at least one field to match'),
+  reason: z.string().min(1),
+});
+
 const auditSchema = z.strictObject({
   platformNamespaces: z.array(z.string()).optional(),
   trustedImages: z.array(z.string()).optional(),
@@ -31,8 +56,24 @@ const auditSchema = z.strictObject({
   disable: z.array(ruleId).optional(),
   severity: z.record(ruleId, severity).optional(),
   thresholds: z.record(ruleId, z.strictObject({ count: z.number().int().positive(), windowSeconds: z.number().int().positive() })).optional(),
-  exceptions: z
-    .array(z.strictObject({ detection: ruleId, match: z.record(z.string(), z.string()), reason: z.string().min(1) }))
+  exceptions: z.array(auditExceptionSchema).optional(),
+  /** Detection routing overrides (default by severity: critical/high Slack + SNS, medium Slack, low stored only). */
+  routing: z.record(ruleId, z.array(z.enum(['slack', 'sns']))).optional(),
+  /** Identity lists that individual detections consult (exact usernames unless a `*` is written). */
+  monitoringIdentities: stringList,
+  gitopsIdentities: stringList,
+  operatorIdentities: stringList,
+  impersonatingProxies: stringList,
+  secretListers: stringList,
+  crossNamespaceSecretReaders: z.array(z.strictObject({ user: z.string().min(1), namespace: z.string().min(1) })).optional(),
+  privilegedRoles: stringList,
+  privilegedServiceAccounts: stringList,
+  churnRoles: stringList,
+  securityTooling: stringList,
+  /** `key=value` pod selectors of admin UIs (kubernetes-dashboard, Kubeflow, Argo server). */
+  adminUiSelectors: stringList,
+  allowLists: z
+    .strictObject({ users: stringList, namespaces: stringList, registries: stringList, nodes: stringList })
     .optional(),
   baseline: z.strictObject({ learningDays: z.number().positive().optional(), maxTuples: z.number().int().positive().optional() }).optional(),
   options: z.record(ruleId, z.record(z.string(), z.unknown())).optional(),

@@ -4,7 +4,7 @@ import type { Severity } from '../findings/finding.ts';
 export interface RuleMeta {
   id: string;
   /** Which engine runs it: Kubernetes manifests, Dockerfiles, secrets in files, ... */
-  engine: 'k8s' | 'docker' | 'secret';
+  engine: 'k8s' | 'docker' | 'secret' | 'image' | 'audit' | 'cloud';
   severity: Severity;
   title: string;
   /** When the rule fires, in one or two sentences. */
