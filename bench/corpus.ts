@@ -127,10 +127,64 @@ spec:
               args: ["--batch", "${i}"]
 `;
 
+/** A workload written by a team that follows the rules: it should produce (almost) no findings. */
+const hardened = (i: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-${i}
+  namespace: team-${i % 17}
+  labels:
+    app: svc-${i}
+spec:
+  selector:
+    matchLabels:
+      app: svc-${i}
+  template:
+    metadata:
+      labels:
+        app: svc-${i}
+    spec:
+      serviceAccountName: svc-${i}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: app
+          image: registry.example.com/team-${i % 17}/svc-${i}@sha256:${(i % 10).toString().repeat(64)}
+          ports:
+            - containerPort: 8080
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: 8080
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: 8080
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+`;
+
 const KINDS = [deployment, service, configMap, role, cronJob] as const;
+const HARDENED_KINDS = [hardened, service, configMap, hardened, service] as const;
 
 /** Writes `documents` Kubernetes documents into files of `perFile` documents each; returns the file paths. */
-export function writeCorpus(dir: string, documents: number, perFile = 20): string[] {
+export function writeCorpus(dir: string, documents: number, profile: 'typical' | 'hardened' = 'typical', perFile = 20): string[] {
+  const kinds = profile === 'typical' ? KINDS : HARDENED_KINDS;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const r = rng(42);
@@ -139,7 +193,7 @@ export function writeCorpus(dir: string, documents: number, perFile = 20): strin
     const docs: string[] = [];
     for (let d = 0; d < perFile && f * perFile + d < documents; d++) {
       const i = f * perFile + d;
-      docs.push(KINDS[i % KINDS.length](i, r));
+      docs.push(kinds[i % kinds.length](i, r));
     }
     const path = join(dir, `app-${f}.yaml`);
     writeFileSync(path, docs.join('---\n'));

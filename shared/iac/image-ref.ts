@@ -61,6 +61,18 @@ function dockerHub(repository: string): { registry: string; repository: string }
 }
 
 export function parseImageRef(ref: string): ImageRef {
+  // Several rules read every container's image: parse each distinct reference once.
+  let parsed = parsedRefs.get(ref);
+  if (!parsed) {
+    if (parsedRefs.size > 10_000) parsedRefs.clear();
+    parsedRefs.set(ref, (parsed = Object.freeze(readImageRef(ref))));
+  }
+  return parsed;
+}
+
+const parsedRefs = new Map<string, ImageRef>();
+
+function readImageRef(ref: string): ImageRef {
   const trimmed = ref.trim();
   const at = trimmed.indexOf('@');
   const digest = at < 0 ? null : trimmed.slice(at + 1);

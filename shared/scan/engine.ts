@@ -5,7 +5,7 @@ import { ConfigError, type ShipwatchConfig } from '../config/config.ts';
 import { parseJsonDocument, parseYamlStream, type YamlStream } from '../iac/yaml/parse.ts';
 import { asArray, asMap, isMap, lineOf, resourceRef, type Manifest } from '../iac/k8s/manifest.ts';
 import { podTemplateOf } from '../iac/k8s/workload.ts';
-import type { K8sHit, K8sRule, K8sSettings } from '../iac/k8s/rule.ts';
+import type { K8sContext, K8sHit, K8sRule, K8sSettings } from '../iac/k8s/rule.ts';
 import type { DockerRule } from '../iac/docker/rule.ts';
 import { parseDockerfile } from '../iac/docker/parse.ts';
 import { scanSecrets } from '../secrets/scan.ts';
@@ -159,11 +159,14 @@ function k8sDetections(manifests: Manifest[], all: Manifest[], config: Shipwatch
     if (podTemplateOf(m) === 'invalid') {
       errors.push({ file: m.file, line: lineOf(m, []), message: `${m.kind} "${m.name ?? '?'}" has no pod spec (missing or not a map); its pod rules were not evaluated` });
     }
+    // One context per object; only the rule's options change between rules.
+    const ctx: K8sContext = { manifest: m, all, ofKind, settings, options: undefined };
     for (const { rule, options } of prepared) {
       if (rule.appliesTo && !rule.appliesTo(m)) continue;
       let hits: K8sHit[];
+      ctx.options = options;
       try {
-        hits = [...rule.check({ manifest: m, all, ofKind, settings, options })];
+        hits = [...rule.check(ctx)];
       } catch (e) {
         errors.push({ file: m.file, line: lineOf(m, []), message: `rule ${rule.id} failed on ${m.kind} "${m.name ?? '?'}": ${(e as Error).message}` });
         continue;

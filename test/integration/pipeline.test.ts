@@ -11,7 +11,7 @@ import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand, ChangeMessageVi
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { sign } from '@octokit/webhooks-methods';
-import examples from '@octokit/webhooks-examples';
+import webhookExamples, { type WebhookDefinition } from '@octokit/webhooks-examples';
 import { useMoto } from '../support/aws.ts';
 import { startGitHubStandIn, GITHUB_ROUTES, type GitHubStandIn } from '../support/github-server.ts';
 import { startGitLabStandIn, type GitLabStandIn } from '../support/gitlab-server.ts';
@@ -161,7 +161,8 @@ async function githubDelivery(payload: unknown, opts: { event?: string; delivery
 }
 
 function prPayload(number: number, head: string, action = 'opened') {
-  const example = structuredClone(examples.find((e) => e.name === 'pull_request')!.examples.find((x) => (x as { action: string }).action === action)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const definitions = webhookExamples as unknown as WebhookDefinition[];
+  const example = structuredClone(definitions.find((e) => e.name === 'pull_request')!.examples.find((x) => (x as { action: string }).action === action)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   example.number = number;
   example.pull_request.number = number;
   example.pull_request.head.sha = head;

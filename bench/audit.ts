@@ -1,0 +1,100 @@
+// npm run bench:audit: 200,000 generated audit events (JSON lines) through every audit detection
+// on the CLI path (in-memory state), against the floor of JSON.parse alone on the same lines, and
+// 400-event webhook batches through the processor. All measured in one run.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditFiles } from '../shared/cli/audit.ts';
+import { eventsOfEventList } from '../shared/audit/parse.ts';
+import { createAuditProcessor } from '../shared/audit/processor.ts';
+import { MemoryAuditState } from '../shared/audit/state.ts';
+import { auditLines } from './audit-corpus.ts';
+
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 200_000);
+const RUNS = 3;
+const BATCH = 400;
+const BATCH_RUNS = 50;
+
+const dir = join(import.meta.dirname, '.corpus-audit');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, 'audit.log');
+const lines = auditLines(EVENTS);
+writeFileSync(file, lines.join('\n') + '\n');
+const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+function parseFloor(): number {
+  const start = process.hrtime.bigint();
+  let parsed = 0;
+  for (const l of lines) if (JSON.parse(l)) parsed++;
+  if (parsed !== EVENTS) throw new Error(`parsed ${parsed} lines, expected ${EVENTS}`);
+  return ms(start);
+}
+
+async function cliPath(): Promise<{ ms: number; findings: number; events: number }> {
+  const start = process.hrtime.bigint();
+  const result = await auditFiles([file], { config: {}, cluster: 'bench' });
+  const elapsed = ms(start);
+  const read = Number(/(\d+) read/.exec(result.notices.at(-1)?.message ?? '')?.[1] ?? 0);
+  if (read !== EVENTS) throw new Error(`the CLI path read ${read} events, expected ${EVENTS}`);
+  return { ms: elapsed, findings: result.findings.length, events: read };
+}
+
+/** The real binary, once, for the wall time a user sees (process start and output included). */
+function binaryOnce(): number {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'measured-cli.mjs'), 'audit', file, '--format', 'json', '--output', join(dir, 'out.json'), '--fail-on', 'none'], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`shipwatch audit failed (${child.status}): ${child.stderr}`);
+  return ms(start);
+}
+
+async function webhookBatches(): Promise<{ medianMs: number; p95Ms: number; maxMs: number; firstMs: number }> {
+  // One warm processor, as in a reused Lambda instance; every batch holds new events.
+  const processor = createAuditProcessor({ state: new MemoryAuditState() });
+  const events = auditLines(BATCH * BATCH_RUNS, 7).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const times: number[] = [];
+  for (let run = 0; run < BATCH_RUNS; run++) {
+    const body = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: events.slice(run * BATCH, (run + 1) * BATCH) });
+    const start = process.hrtime.bigint();
+    const result = await processor.process('bench', eventsOfEventList(JSON.parse(body)));
+    times.push(ms(start));
+    if (result.metrics.events !== BATCH) throw new Error(`batch processed ${result.metrics.events} events`);
+  }
+  return { medianMs: round(median(times)), p95Ms: round(percentile(times, 0.95)), maxMs: round(Math.max(...times)), firstMs: round(times[0]) };
+}
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+const batches = await webhookBatches();
+await cliPath(); // warm the JIT, as a long-running process would be
+const floors: number[] = [];
+const runs: Awaited<ReturnType<typeof cliPath>>[] = [];
+for (let i = 0; i < RUNS; i++) {
+  floors.push(parseFloor());
+  runs.push(await cliPath());
+}
+binaryOnce(); // builds the CLI bundle if needed
+const binaryMs = binaryOnce();
+const floor = median(floors);
+const cli = median(runs.map((r) => r.ms));
+console.log(
+  JSON.stringify(
+    {
+      target: 'CLI path <= 2x JSON.parse; 400-event webhook batch < 100 ms',
+      events: EVENTS,
+      corpusMb: round(bytes / 1024 / 1024),
+      findings: runs[0].findings,
+      jsonParseMs: Math.round(floor),
+      cliPathMs: Math.round(cli),
+      eventsPerSecond: Math.round(EVENTS / (cli / 1000)),
+      ratioCliToParse: round(cli / floor, 2),
+      binaryEndToEndMs: Math.round(binaryMs),
+      webhookBatch400: batches,
+    },
+    null,
+    2,
+  ),
+);
