@@ -14,22 +14,26 @@ import { formatMarkdown, formatRulesMarkdown } from '../format/markdown.ts';
 import { loadInputs } from './inputs.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage.ts';
 import { reportCommand } from './report.ts';
+import { auditCommand } from './audit.ts';
 
 const HELP = `shipwatch: Kubernetes security scanner
 
 Usage:
   shipwatch scan [paths...|-] [--format table|json|sarif|markdown] [--output FILE]
                  [--config FILE] [--policies DIR] [--fail-on critical|high|medium|low|none] [--quiet]
+  shipwatch audit <files...|-> [--cluster NAME] [--format table|json|sarif|markdown] [--output FILE]
+                  [--config FILE] [--fail-on critical|high|medium|low|none] [--quiet]
   shipwatch rules [--format table|json|markdown]
-  shipwatch report --framework cis-k8s|nsa-cisa|nist-800-190|pci-dss [paths...] [--format table|json|markdown]
+  shipwatch report --framework cis-k8s|cis-eks|nsa-cisa|nist-800-190|pci-dss|hipaa|gdpr [paths...]
+                   [--scope all|repo|image|cluster] [--results FILE]... [--format table|json|markdown|csv] [--output FILE]
   shipwatch serve [--port 8080] [--host 127.0.0.1] [--data-dir .shipwatch]
 
 Exit codes: 0 fine, 1 findings at or above --fail-on (default high), 2 usage or input error.
 `;
 
 export type FailOn = Severity | 'none';
-const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
+export const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -44,6 +48,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await scanCommand(rest, io);
       case 'rules':
         return rulesCommand(rest, io);
+      case 'audit':
+        return await auditCommand(rest, io);
       case 'report':
         return await reportCommand(rest, io);
       case 'serve':
@@ -123,7 +129,7 @@ export function failing(findings: readonly Finding[], failOn: FailOn): Finding[]
   return failOn === 'none' ? [] : findings.filter((f) => !f.suppressed && atOrAbove(f.severity, failOn));
 }
 
-function render(result: ScanResult, format: Format, color: boolean, quiet: boolean): string {
+export function render(result: ScanResult, format: Format, color: boolean, quiet: boolean): string {
   switch (format) {
     case 'json':
       return formatJson(result, { pretty: color });

@@ -69,20 +69,30 @@ export function ruleInScope(rule: ScopedRule, scannedKinds: ReadonlySet<string>)
   }
 }
 
-/** "no Role or ClusterRole in the scan", for the reason of a not-applicable control. */
+/**
+ * "no Role or ClusterRole in the scan", for the reason of a control that is not assessed; rules that
+ * read image or audit results instead of files add "; no image scan results given".
+ */
 export function missingInput(rulesOfControl: readonly ScopedRule[]): string {
-  const needs = new Set<string>();
+  const files = new Set<string>();
+  const results = new Set<string>();
   for (const r of rulesOfControl) {
     const family = ruleFamily(r.id);
-    if (family === 'EKS' || family === 'ECR') needs.add('Terraform or CloudFormation templates');
-    else if (family === 'IMG') needs.add('image scan results');
-    else if (family === 'AUDIT') needs.add('audit-log results');
-    else if (r.engine === 'docker') needs.add('Dockerfiles');
-    else if (r.engine === 'secret') needs.add('files');
-    else if (RULE_KINDS[r.id] === WORKLOADS) needs.add('workloads');
-    else if (RULE_KINDS[r.id]) for (const k of RULE_KINDS[r.id]) needs.add(k);
-    else needs.add('Kubernetes objects');
+    if (family === 'EKS' || family === 'ECR') files.add('Terraform or CloudFormation templates');
+    else if (family === 'IMG') results.add('image scan results');
+    else if (family === 'AUDIT') results.add('audit-log results');
+    else if (r.engine === 'docker') files.add('Dockerfiles');
+    else if (r.engine === 'secret') files.add('files');
+    else if (RULE_KINDS[r.id] === WORKLOADS) files.add('workloads');
+    else if (RULE_KINDS[r.id]) for (const k of RULE_KINDS[r.id]) files.add(k);
+    else files.add('Kubernetes objects');
   }
-  const list = [...needs];
-  return `no ${list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : list[0]} in the scan`;
+  const parts = [];
+  if (files.size > 0) parts.push(`no ${either([...files])} in the scan`);
+  if (results.size > 0) parts.push(`no ${either([...results])} given`);
+  return parts.join('; ');
+}
+
+function either(list: string[]): string {
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : list[0];
 }

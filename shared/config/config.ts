@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../findings/finding.ts';
 
 const severity = z.enum(SEVERITIES);

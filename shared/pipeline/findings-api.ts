@@ -4,10 +4,19 @@
 //   GET  /findings/{fingerprint}            one finding with its history
 //   POST /findings/{fingerprint}/suppress   { reason, expires? } recorded with the caller as who
 //   POST /findings/{fingerprint}/reopen     { reason? }
-import { z } from 'zod';
+//   GET  /stats                             counts, top rules, riskiest targets, opened/resolved per day (filters source, repo, image, cluster; days)
+//   GET  /compliance                        every framework's summary over the stored findings (scope, repo, image, cluster)
+//   GET  /compliance/{framework}            per control pass / fail / accepted / not assessed with the findings behind it (same filters; limit per control)
+import * as z from 'zod';
 import { SEVERITIES } from '../findings/finding.ts';
 import { InvalidCursorError, MAX_PAGE_LIMIT } from '../store/paging.ts';
 import type { FindingFilter, FindingStore } from './ports.ts';
+import { FRAMEWORKS, frameworkById } from '../compliance/framework.ts';
+import { complianceOutput } from '../compliance/format.ts';
+import { judgeCompliance } from '../compliance/report.ts';
+import { REPORT_SCOPES } from '../compliance/report-scope.ts';
+import { StoredComplianceEvidence } from '../compliance/stored.ts';
+import { StatsCollector } from './stats.ts';
 
 export interface FindingsRequest {
   method: string;
@@ -37,9 +46,31 @@ const listQuery = z.strictObject({
   repo: target.optional(),
   image: target.optional(),
   cluster: target.optional(),
+  rule: z.string().min(1).max(64).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
   cursor: z.string().min(1).max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
 });
+
+const statsQuery = z.strictObject({
+  source: z.enum(SOURCES).optional(),
+  repo: target.optional(),
+  image: target.optional(),
+  cluster: target.optional(),
+  days: z.coerce.number().int().min(1).max(365).optional(),
+});
+
+const complianceQuery = z.strictObject({
+  scope: z.enum(REPORT_SCOPES).optional(),
+  repo: target.optional(),
+  image: target.optional(),
+  cluster: target.optional(),
+  /** Findings listed per control (the counts stay complete). */
+  limit: z.coerce.number().int().min(0).max(MAX_PAGE_LIMIT).optional(),
+});
+
+const DEFAULT_STATS_DAYS = 30;
+const DEFAULT_FINDINGS_PER_CONTROL = 50;
 
 const suppressBody = z.strictObject({
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
@@ -77,9 +108,15 @@ function parseBody<T>(raw: unknown, schema: z.ZodType<T>): Parsed<T> {
 
 export async function handleFindingsRequest(req: FindingsRequest, store: FindingStore, now: () => Date = () => new Date()): Promise<FindingsResponse> {
   const segments = req.path.split('/').filter(Boolean).map(safeDecode);
-  if (segments[0] !== 'findings' || segments.length > 3 || segments.includes(null)) return problem(404, 'no such route');
-  const [, fingerprint, action] = segments as string[];
+  if (segments.includes(null)) return problem(404, 'no such route');
   const method = req.method.toUpperCase();
+  if (segments[0] === 'stats' && segments.length === 1) return method === 'GET' ? findingStats(req, store, now()) : problem(405, 'use GET on /stats');
+  if (segments[0] === 'compliance' && segments.length <= 2) {
+    if (method !== 'GET') return problem(405, `use GET on ${req.path}`);
+    return segments[1] === undefined ? complianceSummaries(req, store, now()) : complianceReportOf(segments[1] as string, req, store, now());
+  }
+  if (segments[0] !== 'findings' || segments.length > 3) return problem(404, 'no such route');
+  const [, fingerprint, action] = segments as string[];
 
   if (fingerprint === undefined) return method === 'GET' ? listFindings(req, store) : problem(405, 'use GET on /findings');
   if (action === undefined) {
@@ -98,14 +135,60 @@ async function listFindings(req: FindingsRequest, store: FindingStore): Promise<
   const given = Object.fromEntries(Object.entries(req.query ?? {}).filter(([, value]) => value !== undefined));
   const parsed = listQuery.safeParse(given);
   if (!parsed.success) return problem(400, describeIssues(parsed.error));
-  const { cursor, limit, ...filter } = parsed.data;
+  const { cursor, limit, q, ...rest } = parsed.data;
+  const filter: FindingFilter = { ...rest, ...(q !== undefined ? { text: q } : {}) };
   try {
-    const page = await store.query(filter satisfies FindingFilter, { cursor, limit });
+    const page = await store.query(filter, { cursor, limit });
     return reply(200, { findings: page.items, cursor: page.cursor ?? null });
   } catch (e) {
     if (e instanceof InvalidCursorError) return problem(400, e.message);
     throw e;
   }
+}
+
+function parseQuery<T>(req: FindingsRequest, schema: z.ZodType<T>): Parsed<T> {
+  const given = Object.fromEntries(Object.entries(req.query ?? {}).filter(([, value]) => value !== undefined));
+  const parsed = schema.safeParse(given);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: problem(400, describeIssues(parsed.error)) };
+}
+
+async function findingStats(req: FindingsRequest, store: FindingStore, now: Date): Promise<FindingsResponse> {
+  const parsed = parseQuery(req, statsQuery);
+  if (!parsed.ok) return parsed.response;
+  const { days, ...filter } = parsed.value;
+  const stats = new StatsCollector(now, days ?? DEFAULT_STATS_DAYS);
+  const visit = await store.visit(filter, (f) => stats.add(f));
+  return reply(200, stats.result(visit.truncated));
+}
+
+/** The evidence of a compliance request: every stored finding of the targets asked for, any status. */
+async function complianceEvidence(filter: FindingFilter, store: FindingStore) {
+  const evidence = new StoredComplianceEvidence();
+  const visit = await store.visit(filter, (f) => evidence.add(f));
+  return { evidence, truncated: visit.truncated };
+}
+
+async function complianceSummaries(req: FindingsRequest, store: FindingStore, now: Date): Promise<FindingsResponse> {
+  const parsed = parseQuery(req, complianceQuery);
+  if (!parsed.ok) return parsed.response;
+  const { scope = 'all', limit: _limit, ...filter } = parsed.value;
+  const { evidence, truncated } = await complianceEvidence(filter, store);
+  const frameworks = FRAMEWORKS.map((fw) => {
+    const report = judgeCompliance(fw, evidence, { scope, now: () => now });
+    return { ...report.framework, summary: report.summary };
+  });
+  return reply(200, { scope, generatedAt: now.toISOString(), frameworks, truncated });
+}
+
+async function complianceReportOf(frameworkId: string, req: FindingsRequest, store: FindingStore, now: Date): Promise<FindingsResponse> {
+  const framework = frameworkById(frameworkId);
+  if (!framework) return problem(404, `no compliance framework "${frameworkId}" (${FRAMEWORKS.map((f) => f.id).join(', ')})`);
+  const parsed = parseQuery(req, complianceQuery);
+  if (!parsed.ok) return parsed.response;
+  const { scope = 'all', limit, ...filter } = parsed.value;
+  const { evidence, truncated } = await complianceEvidence(filter, store);
+  const report = judgeCompliance(framework, evidence, { scope, now: () => now });
+  return reply(200, { ...complianceOutput(report, { maxFindingsPerControl: limit ?? DEFAULT_FINDINGS_PER_CONTROL }), truncated });
 }
 
 async function showFinding(fingerprint: string, store: FindingStore): Promise<FindingsResponse> {

@@ -161,6 +161,15 @@ export function resolveFinding(existing: StoredFinding, now: string): Transition
   return { next: { ...existing, status: 'resolved', resolvedAt: now }, event: entry(now, 'resolved'), outcome: 'resolved', write: true };
 }
 
+/**
+ * An open finding whose target was replaced (a newer image under the same tag) and which the new
+ * target's scan did not produce: closed like a resolution, but the history says `superseded` and why.
+ */
+export function supersedeFinding(existing: StoredFinding, now: string, reason: string): Transition | null {
+  const t = resolveFinding(existing, now);
+  return t && { ...t, event: entry(now, 'superseded', null, reason), outcome: 'superseded' };
+}
+
 /** Someone suppresses a finding (any status) until a time or for good. */
 export function suppressFinding(existing: StoredFinding, by: string, reason: string, until: string | null, now: string): Transition {
   const next = withStatusFields({ ...existing, resolvedAt: null }, 'suppressed', { source: 'api', reason, expires: until }, by);
@@ -179,7 +188,7 @@ export function reopenFinding(existing: StoredFinding, by: string, reason: strin
 }
 
 export function emptyApplyResult(): ScanOutcomes {
-  return { opened: [], resolved: [], unchanged: [], suppressed: [] };
+  return { opened: [], resolved: [], unchanged: [], suppressed: [], superseded: [] };
 }
 
 /** The last finding per engine fingerprint (a scan that lists one twice describes one finding). */

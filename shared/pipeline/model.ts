@@ -7,7 +7,7 @@ export interface FindingScope {
   repo?: string;
   /** Branch name for pushes, `pr/<n>` (GitHub) or `mr/<iid>` (GitLab) for change requests. */
   ref?: string;
-  /** `registry/repository` for image findings. */
+  /** `registry/repository` for image findings (with `ref`: the tag, or the digest of an untagged push). */
   image?: string;
   cluster?: string;
 }
@@ -44,7 +44,7 @@ export interface StoredFinding extends Finding {
 
 export function scopeKey(scope: FindingScope): string {
   if (scope.repo) return `repo:${scope.repo}@${scope.ref ?? ''}`;
-  if (scope.image) return `image:${scope.image}`;
+  if (scope.image) return `image:${scope.image}${scope.ref ? `@${scope.ref}` : ''}`;
   if (scope.cluster) return `cluster:${scope.cluster}`;
   throw new Error('a finding scope needs a repo, an image or a cluster');
 }

@@ -8,6 +8,17 @@ export interface FindingFilter {
   repo?: string;
   image?: string;
   cluster?: string;
+  /** Exact rule id. */
+  rule?: string;
+  /** Words that must all appear (case-insensitive) in the rule id, title, message, file, resource or target. */
+  text?: string;
+}
+
+/** What a bounded visit of the store saw. */
+export interface VisitResult {
+  visited: number;
+  /** True when it stopped at the bound before the end. */
+  truncated: boolean;
 }
 
 export interface Page<T> {
@@ -25,6 +36,19 @@ export interface ApplyScanResult {
   unchanged: StoredFinding[];
   /** Findings this scan produced that are suppressed (through the API or in the source); they do not alert. */
   suppressed?: StoredFinding[];
+  /** Open findings of an earlier image that the scanned one replaced under the same tag (see `ApplyScanExtras.supersede`). */
+  superseded?: StoredFinding[];
+}
+
+export interface ApplyScanExtras {
+  /** Browser link for a finding. */
+  url?: (f: Finding) => string | null;
+  /**
+   * For an open finding of the scope that this scan no longer produced: a reason when its absence
+   * means the target was replaced (a newer image pushed under the same tag) rather than fixed. Such
+   * findings close with a `superseded` history entry instead of `resolved`.
+   */
+  supersede?: (f: StoredFinding) => string | null;
 }
 
 /** The findings table: one interface, a DynamoDB adapter and a local one. */
@@ -34,7 +58,7 @@ export interface FindingStore {
    * existing ones get lastSeen, open ones the scan no longer produced become resolved.
    * Suppressed findings stay suppressed.
    */
-  applyScan(scope: FindingScope, findings: Finding[], record: Omit<ScanRecord, 'scopeKey' | 'findings' | 'newFindings' | 'resolvedFindings'>, extras?: { url?: (f: Finding) => string | null }): Promise<ApplyScanResult>;
+  applyScan(scope: FindingScope, findings: Finding[], record: Omit<ScanRecord, 'scopeKey' | 'findings' | 'newFindings' | 'resolvedFindings'>, extras?: ApplyScanExtras): Promise<ApplyScanResult>;
   /** Upserts findings without resolving absent ones (streams of events: audit, registry). */
   upsert(scope: FindingScope, findings: Finding[]): Promise<ApplyScanResult>;
   get(fingerprint: string): Promise<StoredFinding | null>;
@@ -45,6 +69,11 @@ export interface FindingStore {
   suppress(fingerprint: string, by: string, reason: string, until: string | null): Promise<StoredFinding | null>;
   reopen(fingerprint: string, by: string, reason?: string): Promise<StoredFinding | null>;
   scans(scope: FindingScope, limit?: number): Promise<ScanRecord[]>;
+  /**
+   * Hands every finding matching the filter (every status unless `status` is set) to `visit`, for
+   * aggregates: dashboard statistics, compliance over stored findings. Stops after `max` findings.
+   */
+  visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options?: { max?: number }): Promise<VisitResult>;
 }
 
 /** Remembers webhook delivery ids for a while: true the first time an id is seen. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { labelsOf, type JsonMap, type Manifest } from '../iac/k8s/manifest.ts';
 import { groupVersionOf, resourceOf } from './resources.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../findings/finding.ts';
 import { ruleById } from '../rules/registry.ts';
 import { messageOf, verdictOf } from './cel.ts';

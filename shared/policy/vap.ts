@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CelError, CelValue } from '@bufbuild/cel';
 import { SEVERITIES, severityRank, type Severity } from '../findings/finding.ts';
 import { messageOf, verdictOf, type CelProgram } from './cel.ts';

@@ -43,5 +43,6 @@ function bindAll(store: FindingStore): FindingStore {
     suppress: store.suppress.bind(store),
     reopen: store.reopen.bind(store),
     scans: store.scans.bind(store),
+    visit: store.visit.bind(store),
   };
 }

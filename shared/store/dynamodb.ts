@@ -3,6 +3,7 @@
 // Layout (keys pk/sk; sparse GSIs gsi1 and gsi2; TTL on expiresAt):
 //   finding    pk F#<fingerprint>       sk META                   gsi1 REPO#|IMAGE#|CLUSTER#<target> / <status>#<rank>#<lastSeen>#<fp>
 //                                                                 gsi2 STATUS#<status> / <rank>#<lastSeen>#<fp>
+//                                                                 search: lower-case text the `text` filter matches
 //   history    pk F#<fingerprint>       sk H#<iso time>#<event>
 //   scan       pk SCAN#<scopeKey>       sk <iso time>
 //   delivery   pk DELIVERY#<id>         sk DELIVERY               expiresAt (epoch seconds)
@@ -36,6 +37,7 @@ import {
   reopenFinding,
   resolveFinding,
   scopeTarget,
+  supersedeFinding,
   suppressFinding,
   uniqueFindings,
   type ScanOutcomes,
@@ -43,13 +45,13 @@ import {
   type Transition,
 } from '../pipeline/lifecycle.ts';
 import { scopeKey, storedFingerprint, type FindingScope, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
-import type { DeliveryLog, FindingFilter, FindingStore, Page } from '../pipeline/ports.ts';
-import { decodeCursor, encodeCursor, InvalidCursorError, pageLimit } from './paging.ts';
+import type { ApplyScanExtras, DeliveryLog, FindingFilter, FindingStore, Page, VisitResult } from '../pipeline/ports.ts';
+import { decodeCursor, DEFAULT_VISIT_MAX, encodeCursor, InvalidCursorError, pageLimit, searchText, searchWords } from './paging.ts';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Key attributes and bookkeeping that are not part of a StoredFinding. */
-const ITEM_ONLY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'version'] as const;
+const ITEM_ONLY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'version', 'search'] as const;
 /** Retries of one finding's transition when other writers keep winning. */
 const MAX_ATTEMPTS = 8;
 /** Findings written at once during a scan. */
@@ -57,6 +59,9 @@ const WRITE_CONCURRENCY = 16;
 const BATCH_GET_SIZE = 100;
 /** Items a filtered index read asks for at once: filters drop items after the read's limit. */
 const FILTERED_READ_SIZE = 100;
+/** Items a visit reads per request (DynamoDB stops at 1 MB anyway). */
+const VISIT_READ_SIZE = 1000;
+const STATUSES = ['open', 'suppressed', 'resolved'] as const;
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -93,6 +98,7 @@ export function findingItem(finding: StoredFinding, version: number): Item {
     gsi1sk: `${finding.status}#${rank}#${finding.lastSeen}#${finding.fingerprint}`,
     gsi2pk: `STATUS#${finding.status}`,
     gsi2sk: `${rank}#${finding.lastSeen}#${finding.fingerprint}`,
+    search: searchText(finding),
     version,
   };
 }
@@ -135,7 +141,7 @@ export class DynamoFindingStore implements FindingStore {
     scope: FindingScope,
     findings: Finding[],
     record: Omit<ScanRecord, 'scopeKey' | 'findings' | 'newFindings' | 'resolvedFindings'>,
-    extras?: { url?: (f: Finding) => string | null },
+    extras?: ApplyScanExtras,
   ): Promise<ScanOutcomes> {
     const now = new Date(record.at).toISOString();
     const unique = uniqueFindings(findings);
@@ -152,8 +158,11 @@ export class DynamoFindingStore implements FindingStore {
     const missing = stillOpen.filter((item) => !produced.has(findingFromItem(item).fingerprint));
     await mapLimit(missing, WRITE_CONCURRENCY, async (item) => {
       const current = versionedFromItem(item);
-      const t = await this.transition(current.finding.fingerprint, current, (f) => (f ? resolveFinding(f, now) : null));
-      if (t) result.resolved.push(t.next);
+      const t = await this.transition(current.finding.fingerprint, current, (f) => {
+        const reason = f?.status === 'open' ? extras?.supersede?.(f) : null;
+        return f ? (reason ? supersedeFinding(f, now, reason) : resolveFinding(f, now)) : null;
+      });
+      if (t) result[t.outcome].push(t.next);
     });
 
     const scan: ScanRecord = {
@@ -193,20 +202,8 @@ export class DynamoFindingStore implements FindingStore {
     // One read per severity, each newest first: most severe first, then most recently seen.
     const ranks = filter.severity ? [severityRank(filter.severity)] : SEVERITIES.map((_, rank) => rank);
 
-    const conditions: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':pk': partition };
-    if (filter.source) {
-      conditions.push('#source = :source');
-      names['#source'] = 'source';
-      values[':source'] = filter.source;
-    }
-    for (const t of otherTargets) {
-      conditions.push(`#scope.#${t.kind} = :${t.kind}`);
-      names['#scope'] = 'scope';
-      names[`#${t.kind}`] = t.kind;
-      values[`:${t.kind}`] = t.name;
-    }
+    const { conditions, names, values: filterValues } = filterConditions(filter, otherTargets);
+    const values: Record<string, unknown> = { ':pk': partition, ...filterValues };
     const filtered = conditions.length > 0;
 
     const start = page.cursor ? this.decodeQueryCursor(page.cursor, index, partition, ranks) : { rank: ranks[0], key: undefined };
@@ -243,6 +240,52 @@ export class DynamoFindingStore implements FindingStore {
       } while (key);
     }
     return { items };
+  }
+
+  /**
+   * Reads the matching findings from the indexes: the target's partition of gsi1 when the filter
+   * names a repo, image or cluster, else the status partitions of gsi2 (all three unless the filter
+   * has a status). Bounded by `max` (default 100,000 findings); the other filters run server side.
+   */
+  async visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options: { max?: number } = {}): Promise<VisitResult> {
+    const max = options.max ?? DEFAULT_VISIT_MAX;
+    const [primary, ...otherTargets] = filterTargets(filter);
+    const { conditions, names, values } = filterConditions(filter, otherTargets);
+    const reads: Omit<QueryCommandInput, 'TableName'>[] = primary
+      ? [
+          {
+            IndexName: 'gsi1',
+            KeyConditionExpression: filter.status ? 'gsi1pk = :pk AND begins_with(gsi1sk, :status)' : 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ...values, ':pk': targetKey(primary.kind, primary.name), ...(filter.status ? { ':status': `${filter.status}#` } : {}) },
+          },
+        ]
+      : (filter.status ? [filter.status] : STATUSES).map((status) => ({
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ...values, ':pk': `STATUS#${status}` },
+        }));
+    let visited = 0;
+    for (const read of reads) {
+      let key: Item | undefined;
+      do {
+        const res = await this.doc.send(
+          new QueryCommand({
+            ...read,
+            TableName: this.table,
+            ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+            Limit: VISIT_READ_SIZE,
+            ExclusiveStartKey: key,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          if (visited === max) return { visited, truncated: true };
+          visit(findingFromItem(item));
+          visited++;
+        }
+        key = res.LastEvaluatedKey;
+      } while (key);
+    }
+    return { visited, truncated: false };
   }
 
   async history(fingerprint: string): Promise<HistoryEntry[]> {
@@ -378,6 +421,32 @@ export class DynamoFindingStore implements FindingStore {
     if (!wellFormed || key[`${index}pk`] !== partition) throw new InvalidCursorError('it belongs to another query');
     return { rank: r, key };
   }
+}
+
+/** The filter conditions no key condition covers, as a FilterExpression's parts (status and the primary target are keys). */
+function filterConditions(filter: FindingFilter, otherTargets: { kind: TargetKind; name: string }[]) {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const equal = (attribute: string, value: string) => {
+    conditions.push(`#${attribute} = :${attribute}`);
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+  };
+  if (filter.source) equal('source', filter.source);
+  if (filter.rule) equal('ruleId', filter.rule);
+  for (const t of otherTargets) {
+    conditions.push(`#scope.#${t.kind} = :${t.kind}`);
+    names['#scope'] = 'scope';
+    names[`#${t.kind}`] = t.kind;
+    values[`:${t.kind}`] = t.name;
+  }
+  searchWords(filter.text).forEach((word, i) => {
+    conditions.push(`contains(#search, :word${i})`);
+    names['#search'] = 'search';
+    values[`:word${i}`] = word;
+  });
+  return { conditions, names, values };
 }
 
 /** The table and index keys of an item: what a read restarts after. */

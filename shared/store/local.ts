@@ -10,14 +10,15 @@ import {
   reopenFinding,
   resolveFinding,
   scopeTarget,
+  supersedeFinding,
   suppressFinding,
   uniqueFindings,
   type ScanOutcomes,
   type Transition,
 } from '../pipeline/lifecycle.ts';
 import { scopeKey, storedFingerprint, type FindingScope, type FindingStatus, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
-import type { DeliveryLog, FindingFilter, FindingStore, Page } from '../pipeline/ports.ts';
-import { compareListing, decodeCursor, encodeCursor, InvalidCursorError, pageLimit, type ListingKey } from './paging.ts';
+import type { ApplyScanExtras, DeliveryLog, FindingFilter, FindingStore, Page, VisitResult } from '../pipeline/ports.ts';
+import { compareListing, decodeCursor, DEFAULT_VISIT_MAX, encodeCursor, InvalidCursorError, type ListingKey, pageLimit, searchText, searchWords } from './paging.ts';
 import { SnapshotFile } from './snapshot.ts';
 
 export const DEFAULT_STORE_DIR = '.shipwatch';
@@ -63,6 +64,8 @@ export class LocalFindingStore implements FindingStore {
   private readonly byStatus = new Map<FindingStatus, Set<string>>();
   private readonly byTarget = new Map<string, Set<string>>();
   private readonly byScope = new Map<string, Set<string>>();
+  /** Lower-case search text per finding, kept with the finding so a text filter does not rebuild it per query. */
+  private readonly searchable = new Map<string, string>();
   private readonly snapshot: SnapshotFile<FindingsSnapshot> | null;
   private readonly clock: () => Date;
   private readonly onChange?: FindingChangeListener;
@@ -90,7 +93,7 @@ export class LocalFindingStore implements FindingStore {
     scope: FindingScope,
     findings: Finding[],
     record: Omit<ScanRecord, 'scopeKey' | 'findings' | 'newFindings' | 'resolvedFindings'>,
-    extras?: { url?: (f: Finding) => string | null },
+    extras?: ApplyScanExtras,
   ): Promise<ScanOutcomes> {
     const now = new Date(record.at).toISOString();
     const unique = uniqueFindings(findings);
@@ -102,8 +105,9 @@ export class LocalFindingStore implements FindingStore {
     for (const fingerprint of this.byScope.get(key) ?? []) {
       const current = this.findings.get(fingerprint);
       if (!current || produced.has(fingerprint)) continue;
-      const t = resolveFinding(current, now);
-      if (t) result.resolved.push(this.commit(t, changes));
+      const reason = current.status === 'open' ? extras?.supersede?.(current) : null;
+      const t = reason ? supersedeFinding(current, now, reason) : resolveFinding(current, now);
+      if (t) result[t.outcome].push(this.commit(t, changes));
     }
 
     const scan: ScanRecord = { ...record, at: now, scopeKey: key, findings: unique.length, newFindings: result.opened.length, resolvedFindings: result.resolved.length };
@@ -143,13 +147,11 @@ export class LocalFindingStore implements FindingStore {
     const candidates = targets.length ? this.byTarget.get(targetIndexKey(targets[0].kind, targets[0].name)) : this.byStatus.get(status);
 
     // The first limit + 1 matches in listing order, kept sorted as they are found (no full sort).
+    const matches = this.matcher({ ...filter, status });
     const top: StoredFinding[] = [];
     for (const fingerprint of candidates ?? []) {
       const f = this.findings.get(fingerprint);
-      if (!f || f.status !== status) continue;
-      if (filter.severity && f.severity !== filter.severity) continue;
-      if (filter.source && f.source !== filter.source) continue;
-      if (targets.some((t) => f.scope[t.kind] !== t.name)) continue;
+      if (!f || !matches(f)) continue;
       if (after && compareListing(f, after) <= 0) continue;
       if (top.length > limit && compareListing(f, top[top.length - 1]) >= 0) continue;
       top.splice(insertionPoint(top, f), 0, f);
@@ -159,6 +161,22 @@ export class LocalFindingStore implements FindingStore {
     if (top.length <= limit) return { items };
     const last = items[items.length - 1];
     return { items, cursor: encodeCursor({ s: last.severity, l: last.lastSeen, f: last.fingerprint }) };
+  }
+
+  async visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options: { max?: number } = {}): Promise<VisitResult> {
+    const max = options.max ?? DEFAULT_VISIT_MAX;
+    const [target] = filterTargets(filter);
+    const candidates = target ? this.byTarget.get(targetIndexKey(target.kind, target.name)) : filter.status ? this.byStatus.get(filter.status) : this.findings.keys();
+    const matches = this.matcher(filter);
+    let visited = 0;
+    for (const fingerprint of candidates ?? []) {
+      const f = this.findings.get(fingerprint);
+      if (!f || !matches(f)) continue;
+      if (visited === max) return { visited, truncated: true };
+      visit(f);
+      visited++;
+    }
+    return { visited, truncated: false };
   }
 
   async history(fingerprint: string): Promise<HistoryEntry[]> {
@@ -195,6 +213,24 @@ export class LocalFindingStore implements FindingStore {
     await this.snapshot?.save(() => this.state());
   }
 
+  /** The filter as a predicate (status only when the filter has one). */
+  private matcher(filter: FindingFilter): (f: StoredFinding) => boolean {
+    const targets = filterTargets(filter);
+    const words = searchWords(filter.text);
+    return (f) => {
+      if (filter.status && f.status !== filter.status) return false;
+      if (filter.severity && f.severity !== filter.severity) return false;
+      if (filter.source && f.source !== filter.source) return false;
+      if (filter.rule && f.ruleId !== filter.rule) return false;
+      if (targets.some((t) => f.scope[t.kind] !== t.name)) return false;
+      if (words.length > 0) {
+        const text = this.searchable.get(f.fingerprint) ?? '';
+        if (!words.every((w) => text.includes(w))) return false;
+      }
+      return true;
+    };
+  }
+
   private observe(scope: FindingScope, findings: Finding[], now: string, changes: Change[], url?: (f: Finding) => string | null): ScanOutcomes {
     const result = emptyApplyResult();
     for (const finding of findings) {
@@ -223,6 +259,7 @@ export class LocalFindingStore implements FindingStore {
   private put(finding: StoredFinding): void {
     const target = scopeTarget(finding.scope);
     this.findings.set(finding.fingerprint, finding);
+    this.searchable.set(finding.fingerprint, searchText(finding));
     addTo(this.byStatus, finding.status, finding.fingerprint);
     addTo(this.byTarget, targetIndexKey(target.kind, target.name), finding.fingerprint);
     addTo(this.byScope, finding.scopeKey, finding.fingerprint);

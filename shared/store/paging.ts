@@ -49,3 +49,20 @@ export function decodeCursor(cursor: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError('not a cursor from this API');
   return value as Record<string, unknown>;
 }
+
+/** Findings a visit hands over at most unless told otherwise: aggregates over more are reported as truncated. */
+export const DEFAULT_VISIT_MAX = 100_000;
+
+/** The text the `text` filter searches: rule, title, message, file, resource, container and target, lower case. */
+export function searchText(f: StoredFinding): string {
+  const r = f.resource;
+  return [f.ruleId, f.title, f.message, f.location?.file, r?.kind, r?.namespace, r?.name, f.container, f.scopeKey]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join('\n')
+    .toLowerCase();
+}
+
+/** The words of a `text` filter: every one must appear in a finding's search text. */
+export function searchWords(text: string | undefined): string[] {
+  return text ? text.toLowerCase().split(/\s+/).filter(Boolean) : [];
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { containerRule, describeContainer } from '../rule.ts';
 
 const isPositiveUid = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;

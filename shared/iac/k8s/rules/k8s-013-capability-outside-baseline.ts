@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asArray, asMap } from '../manifest.ts';
 import { containerRule, describeContainer } from '../rule.ts';
 import { normalizeCapability } from '../workload.ts';

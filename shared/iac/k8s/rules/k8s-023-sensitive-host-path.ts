@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asArray, asMap, asString } from '../manifest.ts';
 import { podRule, type K8sHit } from '../rule.ts';
 import type { PodTemplate } from '../workload.ts';

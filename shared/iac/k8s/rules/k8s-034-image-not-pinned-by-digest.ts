@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesAllowlist, parseImageRef } from '../../image-ref.ts';
 import { containerRule, describeContainer } from '../rule.ts';
 

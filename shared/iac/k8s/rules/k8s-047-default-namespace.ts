@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asMap, asString, type Manifest } from '../manifest.ts';
 import { k8sRule } from '../rule.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asArray, asMap, asString, isMap, labelsOf, stringsOf, type Manifest } from '../manifest.ts';
 import { podRule } from '../rule.ts';
 
