@@ -135,6 +135,7 @@ function line(r: () => number, i: number): string {
     });
   }
   if (x < 0.8) {
+    // Workloads reading their own objects through client-go; now and then a script with a generic HTTP client.
     const resource = pick(r, ['pods', 'configmaps', 'secrets', 'services']);
     const app = `svc-${Math.floor(r() * 60)}`;
     return event(r, i, {
@@ -143,9 +144,9 @@ function line(r: () => number, i: number): string {
       uri: `/api/v1/namespaces/${ns}/${resource}/${app}`,
       user: { username: `system:serviceaccount:${ns}:${app}`, uid: uuid(r), groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] },
       ip: `10.0.${Math.floor(r() * 8)}.${100 + Math.floor(r() * 100)}`,
-      agent: 'Go-http-client/2.0',
+      agent: r() < 0.02 ? 'python-requests/2.32.3' : `${app}/v0.0.0 (linux/amd64) kubernetes/$Format`,
       ref: { resource, namespace: ns, name: app, apiVersion: 'v1' },
-      code: r() < 0.03 ? 403 : 200,
+      code: r() < 0.01 ? 403 : 200,
     });
   }
   if (x < 0.93) {
@@ -162,7 +163,7 @@ function line(r: () => number, i: number): string {
       code: r() < 0.05 ? 403 : 200,
     });
   }
-  if (x < 0.98) {
+  if (x < 0.99) {
     const app = `svc-${Math.floor(r() * 60)}`;
     const verb = pick(r, ['create', 'patch', 'update']);
     return event(r, i, {

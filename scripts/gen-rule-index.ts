@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const RULE_DIRS = ['shared/iac/k8s/rules', 'shared/iac/docker/rules', 'shared/secrets/patterns', 'shared/audit/detections'];
+export const RULE_DIRS = ['shared/iac/k8s/rules', 'shared/iac/docker/rules', 'shared/secrets/patterns', 'shared/audit/detections', 'shared/image/checks/rules', 'shared/image/analyzers', 'shared/iac/cloud/rules'];
 
 export function ruleIndexSource(dir: string): string {
   const files = readdirSync(dir)

@@ -13,6 +13,9 @@ import { ShipwatchFunction } from './shipwatch-function.ts';
 /** iac-scan fetches a repository's manifests over the API, scans them and posts feedback. */
 export const IAC_SCAN_TIMEOUT = Duration.minutes(3);
 
+/** The HCL parser's WebAssembly and its Go runtime shim, which shared/iac/cloud/terraform/hcl.ts loads from the package at run time. */
+const HCL2JSON_RUNTIME_FILES = ['package.json', 'main.wasm.gz', 'wasm/bridge_wasm_exec.js', 'wasm/wasm_exec.js'].map((f) => `node_modules/@cdktf/hcl2json/${f}`);
+
 /** Concurrent scans: each one spends GitHub/GitLab API quota (5,000 requests/hour per installation). */
 const IAC_SCAN_CONCURRENCY = 5;
 /** Concurrent notifiers: Slack allows about one message per second per channel/webhook. */
@@ -70,6 +73,7 @@ export class ShipwatchFunctions extends Construct {
       memorySize: 1024,
       timeout: IAC_SCAN_TIMEOUT,
       reservedConcurrentExecutions: IAC_SCAN_CONCURRENCY,
+      runtimeFiles: HCL2JSON_RUNTIME_FILES,
       environment: {
         SHIPWATCH_TABLE_NAME: tableName,
         SHIPWATCH_GITHUB_APP_SECRET_ARN: githubApp.secret.secretArn,

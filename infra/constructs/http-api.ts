@@ -10,6 +10,10 @@ import { Construct } from 'constructs';
 export interface ShipwatchHttpApiProps {
   gitWebhook: lambda.IFunction;
   findingsApi: lambda.IFunction;
+  /** `POST /webhooks/registry`: registry push notifications (Distribution, Harbor). */
+  registryEvent?: lambda.IFunction;
+  /** `POST /audit/{cluster}`: Kubernetes API server audit webhooks. */
+  auditSink?: lambda.IFunction;
 }
 
 /** Stage-wide limits; webhooks arrive in bursts (a push to many repositories), reads are light. */
@@ -70,6 +74,27 @@ export class ShipwatchHttpApi extends Construct {
       });
     }
 
+    if (props.registryEvent) {
+      const [route] = this.api.addRoutes({ path: '/webhooks/registry', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('RegistryEvent', props.registryEvent) });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Webhook route: registries (Distribution, Harbor) cannot sign requests with SigV4. The registry-event ' +
+          'function rejects every notification whose bearer token does not match the registry token in Secrets Manager.',
+      });
+    }
+
+    if (props.auditSink) {
+      const [route] = this.api.addRoutes({ path: '/audit/{cluster}', methods: [apigw.HttpMethod.POST], integration: new HttpLambdaIntegration('AuditSink', props.auditSink) });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Webhook route: the Kubernetes API server\'s audit webhook cannot sign requests with SigV4; it sends the ' +
+          'bearer token of its webhook kubeconfig. The audit-sink function compares it in constant time with the ' +
+          'cluster\'s token in Secrets Manager and rejects the request (401/404) before reading the events.',
+      });
+    }
+
     const findings = new HttpLambdaIntegration('FindingsApi', props.findingsApi);
     const iam = new HttpIamAuthorizer();
     const findingsRoutes: [apigw.HttpMethod, string][] = [
@@ -77,6 +102,12 @@ export class ShipwatchHttpApi extends Construct {
       [apigw.HttpMethod.GET, '/findings/{fingerprint}'],
       [apigw.HttpMethod.POST, '/findings/{fingerprint}/suppress'],
       [apigw.HttpMethod.POST, '/findings/{fingerprint}/reopen'],
+      [apigw.HttpMethod.GET, '/stats'],
+      [apigw.HttpMethod.GET, '/compliance'],
+      [apigw.HttpMethod.GET, '/compliance/{framework}'],
+      [apigw.HttpMethod.GET, '/inventory'],
+      [apigw.HttpMethod.GET, '/baselines/{cluster}/{serviceAccount}'],
+      [apigw.HttpMethod.DELETE, '/baselines/{cluster}/{serviceAccount}'],
     ];
     for (const [method, path] of findingsRoutes) {
       this.api.addRoutes({ path, methods: [method], integration: findings, authorizer: iam });

@@ -24,6 +24,14 @@ const SECRETS = {
     name: 'slack',
     description: 'Slack, JSON: {"webhookUrl"} or {"botToken","channel"}',
   },
+  registryToken: {
+    name: 'registry-token',
+    description: 'Bearer token (plain string) that registry push notifications (Distribution, Harbor) must carry',
+  },
+  auditTokens: {
+    name: 'audit-tokens',
+    description: 'Kubernetes audit webhook bearer tokens, JSON: {"<cluster>": "<token>"}',
+  },
 } as const;
 
 export type SecretKey = keyof typeof SECRETS;
@@ -56,7 +64,7 @@ export class ShipwatchSecrets extends Construct {
       Validations.of(resource).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Operator-provided credential (webhook secret, GitHub/GitLab token or app key, Slack URL/token). ' +
+          'Operator-provided credential (webhook secret, registry notification or audit webhook token, GitHub/GitLab token or app key, Slack URL/token). ' +
           'It is issued by the third party and must be rotated there first, so a Secrets Manager rotation ' +
           'Lambda cannot rotate it; rotation is an operator runbook step.',
       });

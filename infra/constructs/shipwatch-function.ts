@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,6 +26,8 @@ export interface ShipwatchFunctionProps {
   timeout: Duration;
   reservedConcurrentExecutions?: number;
   environment?: Record<string, string>;
+  /** Files the code loads at run time that esbuild cannot bundle (WebAssembly), relative to the repository root; copied into the asset at the same path. */
+  runtimeFiles?: readonly string[];
 }
 
 /**
@@ -81,6 +84,7 @@ export class ShipwatchFunction extends Construct {
         // Ship the SDK version the code was tested with instead of whatever the runtime carries.
         bundleAwsSDK: true,
         logLevel: nodejs.LogLevel.WARNING,
+        ...(props.runtimeFiles?.length ? { commandHooks: copyAfterBundling(props.runtimeFiles) } : {}),
       },
     });
 
@@ -103,4 +107,13 @@ export class ShipwatchFunction extends Construct {
         'permissions, so AWS requires Resource "*" for them (added by Tracing.ACTIVE).',
     });
   }
+}
+
+/** Local bundling runs these shell commands after esbuild: each file lands at its repository path inside the asset. */
+function copyAfterBundling(files: readonly string[]): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => files.flatMap((file) => [`mkdir -p "${outputDir}/${dirname(file)}"`, `cp "${REPO_ROOT}${file}" "${outputDir}/${file}"`]),
+  };
 }

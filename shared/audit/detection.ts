@@ -3,17 +3,18 @@
 //
 // A detection is one module under shared/audit/detections/ (audit-0NN-slug.ts, listed by the
 // generated all.ts) that calls `registerDetection({...})` at import time. It declares its catalog
-// metadata (id, title, severity, tier, audit level, MITRE ids), optionally the resources it looks
-// at (`resources`, a pre-filter on objectRef.resource so most events skip it cheaply), its
-// suppression window, and `evaluate(event, ctx)`, a pure function over one normalised
+// metadata (id, title, severity, tier, audit level, MITRE ids), optionally the objectRef
+// resources and verbs it can match (`resources`, `verbs`: pre-filters, so most events never reach
+// it), its suppression window, and `evaluate(event, ctx)`, a pure function over one normalised
 // `AuditEvent` (event.ts) that returns zero or more `DetectionMatch`es. It never throws on missing
 // fields: AuditEvent gives '' / null / [] for everything absent.
 //
 // What the processor (processor.ts) does around `evaluate`, so detections do not:
 // - §0.1: rejects non-events, drops RequestReceived/Panic (and ResponseStarted except for
 //   streaming subresources), de-duplicates on auditID + stage (exec/attach/portforward/proxy: the
-//   first of ResponseStarted/ResponseComplete wins), computes outcome and client IP. A detection
-//   still checks the outcome itself (`event.notFailed` is "not failed", the catalog default).
+//   first of ResponseStarted/ResponseComplete wins; only events that match something need it, as
+//   evaluation is pure), computes outcome and client IP. A detection still checks the outcome
+//   itself (`event.notFailed` is "not failed", the catalog default).
 // - §0.3 user exceptions (`audit.exceptions` in .shipwatch.yaml): field matchers over the event
 //   and the match (user, group, namespace, name, resource, verb, image, userAgent, sourceIP,
 //   command). A matching exception does not drop the match: the finding is kept, suppressed, and
@@ -104,10 +105,17 @@ export interface Detection<O = Record<string, unknown>> extends RuleMeta {
   enabledByDefault: boolean;
   /** objectRef.resource values the detection can match; absent = every event. */
   resources?: readonly string[];
+  /** Verbs the detection can match; absent = every verb (a pre-filter like `resources`). */
+  verbs?: readonly string[];
   windowSeconds: number;
   threshold?: ThresholdSpec;
   /** Detections whose matches on the same event this one replaces (listed in its finding). */
   absorbs?: readonly string[];
+  /**
+   * Learned-behaviour detection (shared/audit/baseline/): its matches are proposals that the
+   * processor's baseline learner confirms or drops; without a baseline store it does not run.
+   */
+  baseline?: boolean;
   /** False when the configuration gives the detection nothing to work with (no list configured). */
   isConfigured?(settings: AuditSettings): boolean;
   optionsSchema?: z.ZodType<O>;
@@ -180,13 +188,29 @@ export function isTrustedImage(settings: AuditSettings, image: string): boolean 
   return trustedImage(settings, image);
 }
 
-/** The event's object as a finding resource (kind from the resource name where it is a built-in one). */
+/**
+ * The pod spec (§0.4) of a request that did not fail, or null. With `platformException`, E-PLAT
+ * requests are skipped before the spec is looked at (so they do not count as spec_unavailable).
+ */
+export function evaluablePodSpec(event: AuditEvent, ctx: DetectionContext<unknown>, options: { platformException: boolean }): PodSpecView | null {
+  if (!event.notFailed) return null;
+  if (options.platformException && isPlatformActivity(event, ctx.settings)) return null;
+  return ctx.podSpec();
+}
+
+/** The owning workload of a pod spec as the finding's resource (pod- and workload-level matches share it). */
+export function workloadResource(event: AuditEvent, spec: PodSpecView): ResourceRef {
+  const slash = spec.owner.indexOf('/');
+  return { apiVersion: null, kind: spec.owner.slice(0, slash), namespace: event.namespace || null, name: spec.owner.slice(slash + 1) || null };
+}
+
+/** The event's object as a finding resource (kind from the resource name where it is a built-in one; the subresource stays in audit.objectRef). */
 export function resourceOf(event: AuditEvent): ResourceRef | null {
   const ref = event.objectRef;
   if (!ref) return null;
   const apiVersion = ref.apiVersion ? (ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion) : null;
   const kind = KINDS[ref.resource] ?? (ref.resource || null);
-  return { apiVersion, kind: kind && ref.subresource ? `${kind}/${ref.subresource}` : kind, namespace: ref.namespace || null, name: ref.name || null };
+  return { apiVersion, kind, namespace: ref.namespace || null, name: ref.name || null };
 }
 
 const KINDS: Record<string, string> = {

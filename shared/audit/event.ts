@@ -29,6 +29,7 @@ export interface ObjectRef {
 
 type Json = Record<string, unknown>;
 
+const NO_EXTRA: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
 const EMPTY_USER: AuditUser = Object.freeze({ username: '', groups: [], uid: null, extra: {} }) as AuditUser;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,48 +44,75 @@ export class AuditEvent {
   readonly auditID: string;
   /** '' when the event carries no stage (then it is evaluated, §0.1). */
   readonly stage: string;
-  readonly level: string;
   readonly verb: string;
-  readonly requestURI: string;
-  readonly userAgent: string;
-  readonly user: AuditUser;
-  readonly impersonatedUser: AuditUser | null;
-  readonly sourceIPs: string[];
-  readonly objectRef: ObjectRef | null;
-  readonly responseCode: number | null;
-  readonly annotations: Record<string, string>;
-  readonly requestObject: unknown;
-  readonly responseObject: unknown;
-  /** Event time in epoch milliseconds (stageTimestamp, else requestReceivedTimestamp, else v1beta1 timestamp); NaN when none parses. */
-  readonly at: number;
+  /** objectRef.resource / .subresource ('' when absent): read for every event, so kept as fields. */
+  readonly resource: string;
+  readonly subresource: string;
+  // Everything else is read from `raw` on first use: most detections stop at resource and verb.
+  private cachedUser: AuditUser | undefined;
+  private cachedImpersonated: AuditUser | null | undefined;
+  private cachedSourceIPs: string[] | undefined;
+  private cachedAnnotations: Record<string, string> | undefined;
+  private cachedAt: number | undefined;
   private cachedClientIP: string | null | undefined;
+  private cachedObjectRef: ObjectRef | null | undefined;
 
-  constructor(readonly raw: Json, apiVersion: string) {
+  constructor(
+    readonly raw: Json,
+    apiVersion: string,
+  ) {
     this.apiVersion = apiVersion;
     this.auditID = str(raw.auditID);
     this.stage = str(raw.stage);
-    this.level = str(raw.level);
     this.verb = str(raw.verb);
-    this.requestURI = str(raw.requestURI);
-    this.userAgent = str(raw.userAgent);
-    this.user = userOf(raw.user) ?? EMPTY_USER;
-    this.impersonatedUser = userOf(raw.impersonatedUser);
-    this.sourceIPs = Array.isArray(raw.sourceIPs) ? raw.sourceIPs.filter((ip): ip is string => typeof ip === 'string') : [];
-    this.objectRef = objectRefOf(raw.objectRef);
-    const status = raw.responseStatus;
-    this.responseCode = isObject(status) && typeof status.code === 'number' && Number.isFinite(status.code) ? status.code : null;
-    this.annotations = stringRecord(raw.annotations);
-    this.requestObject = raw.requestObject;
-    this.responseObject = raw.responseObject;
-    this.at = eventTime(raw);
+    const ref = raw.objectRef;
+    this.resource = isObject(ref) ? str(ref.resource) : '';
+    this.subresource = isObject(ref) ? str(ref.subresource) : '';
   }
 
-  get resource(): string {
-    return this.objectRef?.resource ?? '';
+  get objectRef(): ObjectRef | null {
+    if (this.cachedObjectRef === undefined) this.cachedObjectRef = objectRefOf(this.raw.objectRef);
+    return this.cachedObjectRef;
   }
-  get subresource(): string {
-    return this.objectRef?.subresource ?? '';
+
+  get level(): string {
+    return str(this.raw.level);
   }
+  get requestURI(): string {
+    return str(this.raw.requestURI);
+  }
+  get userAgent(): string {
+    return str(this.raw.userAgent);
+  }
+  get user(): AuditUser {
+    return (this.cachedUser ??= userOf(this.raw.user) ?? EMPTY_USER);
+  }
+  get impersonatedUser(): AuditUser | null {
+    if (this.cachedImpersonated === undefined) this.cachedImpersonated = userOf(this.raw.impersonatedUser);
+    return this.cachedImpersonated;
+  }
+  get sourceIPs(): string[] {
+    const ips = this.raw.sourceIPs;
+    return (this.cachedSourceIPs ??= Array.isArray(ips) ? strings(ips) : []);
+  }
+  get responseCode(): number | null {
+    const status = this.raw.responseStatus;
+    return isObject(status) && typeof status.code === 'number' && Number.isFinite(status.code) ? status.code : null;
+  }
+  get annotations(): Record<string, string> {
+    return (this.cachedAnnotations ??= stringRecord(this.raw.annotations));
+  }
+  get requestObject(): unknown {
+    return this.raw.requestObject;
+  }
+  get responseObject(): unknown {
+    return this.raw.responseObject;
+  }
+  /** Event time in epoch milliseconds (stageTimestamp, else requestReceivedTimestamp, else v1beta1 timestamp); NaN when none parses. */
+  get at(): number {
+    return (this.cachedAt ??= eventTime(this.raw));
+  }
+
   /** Target namespace ('' for cluster-scoped or cluster-wide requests). */
   get namespace(): string {
     return this.objectRef?.namespace ?? '';
@@ -98,10 +126,15 @@ export class AuditEvent {
 
   /** `authorization.k8s.io/decision`: 'allow', 'forbid' or ''. */
   get decision(): string {
-    return this.annotations['authorization.k8s.io/decision'] ?? '';
+    return this.annotation('authorization.k8s.io/decision');
   }
   get decisionReason(): string {
-    return this.annotations['authorization.k8s.io/reason'] ?? '';
+    return this.annotation('authorization.k8s.io/reason');
+  }
+  /** One annotation ('' when absent), without building the whole record. */
+  annotation(name: string): string {
+    const a = this.raw.annotations;
+    return isObject(a) ? str(a[name]) : '';
   }
 
   /** §0.1: code >= 400 failed, < 400 succeeded (101 included); else the authorizer's decision; else unknown. */
@@ -123,8 +156,9 @@ export class AuditEvent {
   get clientIP(): string | null {
     if (this.cachedClientIP === undefined) {
       this.cachedClientIP = null;
-      for (let i = this.sourceIPs.length - 1; i >= 0; i--) {
-        const ip = normaliseIP(this.sourceIPs[i]);
+      const ips = this.sourceIPs;
+      for (let i = ips.length - 1; i >= 0; i--) {
+        const ip = normalisedIP(ips[i]);
         if (ip !== null) {
           this.cachedClientIP = ip;
           break;
@@ -153,6 +187,8 @@ export class AuditEvent {
 
 /** Why a value is not an accepted audit event (§0.1), or null when it is one. */
 export function rejectionReason(value: unknown, inList = false): string | null {
+  // The common case first: a log line as the API server writes it.
+  if (isObject(value) && value.kind === 'Event' && (value.apiVersion === 'audit.k8s.io/v1' || value.apiVersion === 'audit.k8s.io/v1beta1')) return null;
   if (!isObject(value)) return `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;
   const kind = value.kind;
   const apiVersion = value.apiVersion;
@@ -174,19 +210,21 @@ export function toAuditEvent(value: unknown, listApiVersion?: string): AuditEven
 
 function userOf(v: unknown): AuditUser | null {
   if (!isObject(v)) return null;
-  const extra: Record<string, string[]> = {};
+  let extra = NO_EXTRA;
   if (isObject(v.extra)) {
+    extra = {};
     for (const [k, values] of Object.entries(v.extra)) {
-      if (Array.isArray(values)) extra[k] = values.filter((x): x is string => typeof x === 'string');
+      if (Array.isArray(values)) extra[k] = strings(values);
       else if (typeof values === 'string') extra[k] = [values];
     }
   }
-  return {
-    username: str(v.username),
-    groups: Array.isArray(v.groups) ? v.groups.filter((g): g is string => typeof g === 'string') : [],
-    uid: typeof v.uid === 'string' ? v.uid : null,
-    extra,
-  };
+  return { username: str(v.username), groups: Array.isArray(v.groups) ? strings(v.groups) : [], uid: typeof v.uid === 'string' ? v.uid : null, extra };
+}
+
+/** The string entries of an array (the array itself when it holds only strings, as it nearly always does). */
+function strings(values: unknown[]): string[] {
+  for (const x of values) if (typeof x !== 'string') return values.filter((y): y is string => typeof y === 'string');
+  return values as string[];
 }
 
 function objectRefOf(v: unknown): ObjectRef | null {
@@ -219,6 +257,18 @@ function eventTime(raw: Json): number {
   const meta = raw.metadata;
   if (isObject(meta) && typeof meta.creationTimestamp === 'string') return Date.parse(meta.creationTimestamp);
   return Number.NaN;
+}
+
+/** normaliseIP memoised: a cluster's requests come from few addresses. */
+const normalisedIPs = new Map<string, string | null>();
+function normalisedIP(value: string): string | null {
+  let ip = normalisedIPs.get(value);
+  if (ip === undefined) {
+    ip = normaliseIP(value);
+    if (normalisedIPs.size >= 10_000) normalisedIPs.clear();
+    normalisedIPs.set(value, ip);
+  }
+  return ip;
 }
 
 /** An IP address as written, IPv4-mapped IPv6 reduced to IPv4; null when unparseable. */
@@ -314,13 +364,25 @@ function ipv6ToBigInt(ip: string): bigint {
 const PRIVATE_RANGES = new CidrSet(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10', 'fc00::/7']);
 const LOOPBACK = new CidrSet(['127.0.0.0/8', '::1/128']);
 
+/** Address → 'private' | 'public' | 'invalid', memoised: a cluster's traffic comes from few addresses. */
+const ipClasses = new Map<string, 'private' | 'public' | 'invalid'>();
+function ipClass(ip: string): 'private' | 'public' | 'invalid' {
+  let c = ipClasses.get(ip);
+  if (c === undefined) {
+    c = normaliseIP(ip) === null ? 'invalid' : PRIVATE_RANGES.has(ip) ? 'private' : 'public';
+    if (ipClasses.size >= 10_000) ipClasses.clear();
+    ipClasses.set(ip, c);
+  }
+  return c;
+}
+
 export function isPrivateIP(ip: string | null): boolean {
-  return ip !== null && PRIVATE_RANGES.has(ip);
+  return ip !== null && ipClass(ip) === 'private';
 }
 
 /** A parseable address outside the private ranges. */
 export function isPublicIP(ip: string | null): boolean {
-  return ip !== null && normaliseIP(ip) !== null && !PRIVATE_RANGES.has(ip);
+  return ip !== null && ipClass(ip) === 'public';
 }
 
 export function isLoopbackIP(ip: string | null): boolean {

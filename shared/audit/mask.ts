@@ -4,8 +4,9 @@
 import { shannonEntropy } from '../secrets/filters.ts';
 import { maskSecret } from '../secrets/mask.ts';
 
-/** `token=…`, `--password …`, `Bearer …`: the value after a credential-ish name. */
-const NAMED_VALUE = /((?:^|[\s&?;"'-])(?:-{1,2})?(?:access[_-]?token|token|password|passwd|pwd|secret|api[_-]?key|access[_-]?key|client[_-]?secret)(?:=|:\s*|\s+))("[^"]*"|'[^']*'|[^\s&;"']+)/gi;
+/** `token=…`, `password: …`, `--password …`: the value after a credential-ish name (a bare word followed by a space is prose, not a flag). */
+const CREDENTIAL_NAME = '(?:access[_-]?token|token|password|passwd|pwd|secret|api[_-]?key|access[_-]?key|client[_-]?secret)';
+const NAMED_VALUE = new RegExp(`((?:^|[\\s&?;"'])(?:--?${CREDENTIAL_NAME}(?:\\s+|=)|${CREDENTIAL_NAME}\\s*[=:]\\s*))("[^"]*"|'[^']*'|[^\\s&;"']+)`, 'gi');
 const AUTH_HEADER = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9+/=._~-]{8,})/g;
 /** Long runs of token characters; masked when their entropy says they are random. */
 const LONG_TOKEN = /[A-Za-z0-9+/=_.-]{24,}/g;

@@ -67,9 +67,12 @@ export function parseAuditLines(text: string): ParsedAuditText {
     if (end < 0) end = body.length;
     line++;
     let content = body.slice(start, end);
-    if (content.endsWith('\r')) content = content.slice(0, -1);
     start = end + 1;
-    if (content.trim() === '') continue;
+    // Nearly every line is one event starting with "{": skip the blank-line checks for those.
+    if (content.charCodeAt(0) !== 0x7b) {
+      if (content.trim() === '') continue;
+    }
+    if (content.charCodeAt(content.length - 1) === 0x0d) content = content.slice(0, -1);
     let value: unknown;
     try {
       value = JSON.parse(content);

@@ -1,5 +1,6 @@
 // Pod-spec extraction of catalog §0.4: the pod spec a request creates or changes, its containers,
 // and the workload that owns it (so a Deployment and the pods it spawns group into one finding).
+import { posix } from 'node:path';
 import type { AuditEvent } from './event.ts';
 
 type Json = Record<string, unknown>;
@@ -41,6 +42,33 @@ const TEMPLATE_WORKLOADS: Readonly<Record<string, string>> = {
   replicationcontrollers: 'ReplicationController',
 };
 const WRITE_VERBS = new Set(['create', 'update', 'patch']);
+
+/** The objectRef resources a pod-spec request can have (a detection's `resources` pre-filter). */
+export const POD_SPEC_RESOURCES: readonly string[] = ['pods', 'cronjobs', ...Object.keys(TEMPLATE_WORKLOADS)];
+
+/** hostPath volumes of a pod spec with their normalised paths and the mounts that use them. */
+export function hostPathVolumes(view: PodSpecView): { volume: string; path: string; type: string; mounts: { container: string; readOnly: boolean }[] }[] {
+  const volumes = Array.isArray(view.spec.volumes) ? view.spec.volumes.filter(isObject) : [];
+  const out = [];
+  for (const v of volumes) {
+    if (!isObject(v.hostPath)) continue;
+    const volume = str(v.name);
+    const mounts = view.containers.flatMap((c) =>
+      (Array.isArray(c.raw.volumeMounts) ? c.raw.volumeMounts.filter(isObject) : [])
+        .filter((m) => str(m.name) === volume)
+        .map((m) => ({ container: c.name, readOnly: m.readOnly === true })),
+    );
+    out.push({ volume, path: normaliseHostPath(str(v.hostPath.path)), type: str(v.hostPath.type), mounts });
+  }
+  return out;
+}
+
+/** `/etc/`, `//etc`, `/etc/./x/..` → `/etc`; `/` stays `/`. */
+export function normaliseHostPath(p: string): string {
+  if (p === '') return p;
+  const normal = posix.normalize(p);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
 
 /**
  * What §0.4 says about an event:

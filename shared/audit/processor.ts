@@ -2,10 +2,12 @@
 // three front doors (audit-sink Lambda, `shipwatch serve`, `shipwatch audit`); only the state
 // behind it differs (DynamoDB or memory). See detection.ts for what it does around detections.
 import { fingerprint as findingFingerprint, severityRank, type Finding, type Severity } from '../findings/finding.ts';
-import type { ShipwatchConfig } from '../config/config.ts';
+import { ConfigError, type ShipwatchConfig } from '../config/config.ts';
 import { ruleById } from '../rules/registry.ts';
 import { allDetections, resourceOf, type Detection, type DetectionContext, type DetectionMatch } from './detection.ts';
 import './detections/all.ts';
+import './baseline/detections.ts';
+import type { BaselineLearner } from './baseline/learner.ts';
 import { toAuditEvent, type AuditEvent } from './event.ts';
 import { compileExceptions, type CompiledException } from './exceptions.ts';
 import { maskSecrets } from './mask.ts';
@@ -20,7 +22,7 @@ export interface AuditBatchResult {
   opened: string[];
   /** Items that are not audit events (§0.1). */
   rejected: number;
-  /** Repeated deliveries of an already processed auditID + stage. */
+  /** Repeated deliveries of an already processed auditID + stage (among events that match a detection: others have no effect either way). */
   duplicates: number;
   /** Rejected items and detection failures, by index in the batch. */
   errors: { index: number; message: string }[];
@@ -30,6 +32,11 @@ export interface AuditBatchResult {
 
 export interface AuditProcessor {
   process(cluster: string, events: readonly unknown[]): Promise<AuditBatchResult>;
+  /**
+   * Several batches of one cluster in a row (a log file read in chunks) with one result: each
+   * touched group's finding is built once at the end, error indices count across all batches.
+   */
+  processAll(cluster: string, batches: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<AuditBatchResult>;
   readonly settings: AuditSettings;
   /** The detections this configuration runs. */
   readonly detections: readonly Detection<unknown>[];
@@ -43,8 +50,12 @@ export interface AuditProcessorOptions {
   now?: () => Date;
   /** Defaults to every registered detection. */
   detections?: readonly Detection<unknown>[];
+  /** Learned baselines (AUDIT-BASELINE-001/002); without it those detections do not run. */
+  baselines?: BaselineLearner;
 }
 
+/** What most events match (shared, never written to). */
+const NO_MATCHES: EventMatch[] = [];
 /** How long a processed auditID + stage is remembered across batches. */
 const CLAIM_TTL_SECONDS = 24 * 3600;
 /** In-process memory of recent auditID + stage keys (duplicates inside and across nearby batches, without a state round trip). */
@@ -62,6 +73,11 @@ interface EventMatch {
   match: DetectionMatch;
   absorbed: string[];
 }
+
+/** The last state of each group a run touched, by group and window; findings are built from it once. */
+type Touched = Map<string, { groupKey: string; group: GroupRecord; m: EventMatch; event: AuditEvent; suppressedBy: CompiledException | null; opened: boolean }>;
+
+const emptyMetrics = (): Record<string, number> => ({ events: 0, evaluated: 0, ignored_stage: 0, rejected: 0, duplicates: 0, matches: 0, suppressed: 0 });
 
 interface PendingEvent {
   index: number;
@@ -86,7 +102,7 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
   const prepared: PreparedDetection[] = [];
   for (const detection of options.detections ?? allDetections()) {
     const enabled = settings.disable.has(detection.id) ? false : detection.enabledByDefault || settings.enable.has(detection.id);
-    if (!enabled) continue;
+    if (!enabled || (detection.baseline && !options.baselines)) continue;
     if (detection.isConfigured && !detection.isConfigured(settings)) {
       if (settings.enable.has(detection.id)) warnings.push(`${detection.id} is enabled but not configured (it needs a list in the audit section)`);
       continue;
@@ -94,7 +110,7 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
     let detectionOptions: unknown = settings.options[detection.id] ?? {};
     if (detection.optionsSchema) {
       const parsed = detection.optionsSchema.safeParse(detectionOptions);
-      if (!parsed.success) throw new Error(`audit.options.${detection.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success) throw new ConfigError('.shipwatch.yaml', `audit.options.${detection.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
       detectionOptions = parsed.data;
     }
     const id = detection.id;
@@ -120,54 +136,111 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
     prepared.push({ detection, ctx, exceptions: exceptions.filter((e) => e.detection === id), threshold });
   }
 
-  // Detections per objectRef.resource, built on first use of each resource.
-  const byResource = new Map<string, PreparedDetection[]>();
-  const candidates = (resource: string): PreparedDetection[] => {
-    let list = byResource.get(resource);
+  // Detections per objectRef.resource and verb, built on first use of each pair.
+  const byResource = new Map<string, Map<string, PreparedDetection[]>>();
+  const candidates = (resource: string, verb: string): PreparedDetection[] => {
+    let byVerb = byResource.get(resource);
+    if (!byVerb) {
+      byVerb = new Map();
+      if (byResource.size < 1000) byResource.set(resource, byVerb);
+    }
+    let list = byVerb.get(verb);
     if (!list) {
-      list = prepared.filter((p) => !p.detection.resources || p.detection.resources.includes(resource));
-      if (byResource.size < 1000) byResource.set(resource, list);
+      list = prepared.filter((p) => (!p.detection.resources || p.detection.resources.includes(resource)) && (!p.detection.verbs || p.detection.verbs.includes(verb)));
+      if (byVerb.size < 100) byVerb.set(verb, list);
     }
     return list;
   };
 
-  const recent = new Set<string>();
-  const remember = (key: string): boolean => {
-    if (recent.has(key)) return false;
-    recent.add(key);
-    if (recent.size > RECENT_KEYS) recent.delete(recent.values().next().value as string);
+  // Two generations of recently seen auditIDs per (cluster, stage key): when the newer generation
+  // is full it becomes the older one, so between RECENT_KEYS/2 and RECENT_KEYS are remembered at
+  // O(1) per event. auditIDs are looked up as parsed (no key concatenation per event).
+  type Seen = Map<string, Map<string, Set<string>>>;
+  let recent: Seen = new Map();
+  let older: Seen = new Map();
+  let recentSize = 0;
+  const remember = (cluster: string, stageKey: string, auditID: string): boolean => {
+    let ids = recent.get(cluster)?.get(stageKey);
+    if (ids?.has(auditID) || older.get(cluster)?.get(stageKey)?.has(auditID)) return false;
+    if (recentSize >= RECENT_KEYS / 2) {
+      older = recent;
+      recent = new Map();
+      recentSize = 0;
+      ids = undefined;
+    }
+    if (!ids) {
+      let byStage = recent.get(cluster);
+      if (!byStage) recent.set(cluster, (byStage = new Map()));
+      byStage.set(stageKey, (ids = new Set()));
+    }
+    ids.add(auditID);
+    recentSize++;
     return true;
   };
 
   async function process(cluster: string, events: readonly unknown[]): Promise<AuditBatchResult> {
-    metrics = { events: 0, evaluated: 0, ignored_stage: 0, rejected: 0, duplicates: 0, matches: 0, suppressed: 0 };
+    metrics = emptyMetrics();
+    const touched: Touched = new Map();
+    const errors = await runBatch(cluster, events, 0, touched);
+    return finish(cluster, touched, errors);
+  }
+
+  async function processAll(cluster: string, batches: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<AuditBatchResult> {
+    metrics = emptyMetrics();
+    const touched: Touched = new Map();
+    const errors: AuditBatchResult['errors'] = [];
+    let offset = 0;
+    for await (const events of batches) {
+      errors.push(...(await runBatch(cluster, events, offset, touched)));
+      offset += events.length;
+    }
+    return finish(cluster, touched, errors);
+  }
+
+  /** Evaluates one batch and applies its matches to the state; `touched` collects the last state of every group. */
+  async function runBatch(cluster: string, events: readonly unknown[], offset: number, touched: Touched): Promise<AuditBatchResult['errors']> {
     const errors: AuditBatchResult['errors'] = [];
     const pending: PendingEvent[] = [];
     const nowMs = now().getTime();
     for (const p of prepared) (p.ctx as { cluster: string }).cluster = cluster;
 
+    // Plain counters in the per-event loop; folded into the metrics after it.
+    let rejected = 0;
+    let ignoredStage = 0;
+    let duplicates = 0;
+    let evaluated = 0;
     for (let index = 0; index < events.length; index++) {
-      count('events');
       const parsed = toAuditEvent(events[index]);
-      if (!(parsed instanceof Object) || 'rejected' in parsed) {
-        count('rejected');
-        errors.push({ index, message: (parsed as { rejected: string }).rejected });
+      if ('rejected' in parsed) {
+        rejected++;
+        errors.push({ index: offset + index, message: parsed.rejected });
         continue;
       }
       const event = parsed;
       const stageKey = evaluatedStage(event);
       if (stageKey === null) {
-        count('ignored_stage');
+        ignoredStage++;
         continue;
       }
-      if (event.auditID !== '' && !remember(`${cluster}\u0000${event.auditID}\u0000${stageKey}`)) {
-        count('duplicates');
+      evaluated++;
+      const matches = evaluate(event, offset + index, errors);
+      if (matches.length === 0) continue;
+      // Evaluation is pure, so only an event that matched needs de-duplicating: a repeated delivery
+      // that matches nothing changes nothing (and the lookup would cost more than the evaluation).
+      if (event.auditID !== '' && !remember(cluster, stageKey, event.auditID)) {
+        duplicates++;
+        count('matches', -matches.length);
         continue;
       }
-      count('evaluated');
-      const matches = evaluate(event, index, errors);
-      if (matches.length > 0) pending.push({ index, event, at: Number.isNaN(event.at) ? nowMs : event.at, stageKey, matches });
+      pending.push({ index, event, at: Number.isNaN(event.at) ? nowMs : event.at, stageKey, matches });
     }
+    count('events', events.length);
+    count('rejected', rejected);
+    count('ignored_stage', ignoredStage);
+    count('duplicates', duplicates);
+    count('evaluated', evaluated);
+
+    if (options.baselines) await confirmBaselines(cluster, pending, options.baselines);
 
     // Across batches and Lambda instances, only events that change state need a shared claim:
     // evaluating a duplicate that matches nothing has no effect.
@@ -180,8 +253,6 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
     );
     claimed.sort((a, b) => a.index - b.index);
 
-    const findings = new Map<string, Finding>();
-    const opened = new Set<string>();
     // Matches of one group apply in event order; different groups apply concurrently.
     const chains = new Map<string, Promise<void>>();
     const failed = new Set<PendingEvent>();
@@ -198,9 +269,8 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
             try {
               const group = await applyToState(cluster, stateKey, m, p);
               if (!group) return;
-              const finding = buildFinding(cluster, groupKey, group, m, p.event, suppressedBy);
-              findings.set(finding.fingerprint, finding);
-              if (group.opened) opened.add(finding.fingerprint);
+              const id = `${stateKey}\u0000${group.firstSeen}`;
+              touched.set(id, { groupKey, group, m, event: p.event, suppressedBy, opened: group.opened || touched.get(id)?.opened === true });
               if (suppressedBy) count('suppressed');
             } catch (e) {
               failed.add(p);
@@ -217,22 +287,40 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
       await Promise.allSettled([...failed].map((p) => options.state.releaseEvent(cluster, p.event.auditID, p.stageKey)));
       throw failure.reason;
     }
-    metrics.opened = opened.size;
-    return {
-      findings: [...findings.values()],
-      opened: [...opened],
-      rejected: metrics.rejected,
-      duplicates: metrics.duplicates,
-      errors,
-      metrics,
-    };
+    return errors;
+  }
+
+  /** Builds the finding of every touched group once (its last state). */
+  function finish(cluster: string, touched: Touched, errors: AuditBatchResult['errors']): AuditBatchResult {
+    const findings: Finding[] = [];
+    const opened: string[] = [];
+    for (const t of touched.values()) {
+      const finding = buildFinding(cluster, t.groupKey, t.group, t.m, t.event, t.suppressedBy);
+      findings.push(finding);
+      if (t.opened) opened.push(finding.fingerprint);
+    }
+    metrics.opened = opened.length;
+    return { findings, opened, rejected: metrics.rejected, duplicates: metrics.duplicates, errors, metrics };
+  }
+
+  /** Learns from the batch's baseline proposals and keeps only those its learner confirms as new behaviour. */
+  async function confirmBaselines(cluster: string, pending: PendingEvent[], learner: BaselineLearner): Promise<void> {
+    const proposals = pending.flatMap((p) => p.matches.filter((m) => m.prepared.detection.baseline).map((m) => ({ p, m })));
+    if (proposals.length === 0) return;
+    const outcome = await learner.confirm(cluster, proposals.map(({ p }) => ({ event: p.event, at: p.at })), settings);
+    const dropped = new Set(proposals.filter((_, i) => !outcome.confirmed[i]).map(({ m }) => m));
+    count('matches', -dropped.size);
+    count('baseline_learned', outcome.learned);
+    count('baseline_saturated', outcome.saturated);
+    for (const p of pending) p.matches = p.matches.filter((m) => !dropped.has(m));
+    pending.splice(0, pending.length, ...pending.filter((p) => p.matches.length > 0));
   }
 
   function evaluate(event: AuditEvent, index: number, errors: AuditBatchResult['errors']): EventMatch[] {
     current = event;
     currentSpec = undefined;
-    const found: EventMatch[] = [];
-    for (const p of candidates(event.resource)) {
+    let found: EventMatch[] = NO_MATCHES;
+    for (const p of candidates(event.resource, event.verb)) {
       let result: ReturnType<Detection<unknown>['evaluate']>;
       try {
         result = p.detection.evaluate(event, p.ctx);
@@ -242,11 +330,12 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
         continue;
       }
       if (!result) continue;
+      if (found === NO_MATCHES) found = [];
       for (const match of Array.isArray(result) ? (result as readonly DetectionMatch[]) : [result as DetectionMatch]) found.push({ prepared: p, match, absorbed: [] });
     }
     current = null;
     if (found.length > 1) absorb(found);
-    count('matches', found.length);
+    if (found.length > 0) count('matches', found.length);
     return found;
   }
 
@@ -311,7 +400,7 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
         responseCode: event.responseCode,
         decision: event.decision || null,
         decisionReason: event.decisionReason || null,
-        evidence: m.match.evidence ?? {},
+        evidence: maskDeep(m.match.evidence ?? {}) as Record<string, unknown>,
         mitre: [...detection.mitre],
         tier: detection.tier,
         level: detection.level,
@@ -324,6 +413,7 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
 
   return {
     process,
+    processAll,
     settings,
     detections: prepared.map((p) => p.detection),
     warnings,
@@ -358,6 +448,14 @@ function absorb(found: EventMatch[]): void {
   found.push(...kept);
 }
 
+/** Every string inside detection evidence masked (commands, URLs and annotations can carry credentials). */
+function maskDeep(value: unknown): unknown {
+  if (typeof value === 'string') return maskSecrets(value);
+  if (Array.isArray(value)) return value.map(maskDeep);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
+  return value;
+}
+
 /** Catalog routing defaults: critical/high Slack + SNS immediately, medium Slack, low stored only. */
 export function defaultRoutes(severity: Severity): Route[] {
   if (severityRank(severity) <= severityRank('high')) return ['slack', 'sns'];
@@ -373,6 +471,7 @@ function unknownIds(settings: AuditSettings): string[] {
     ['audit.thresholds', Object.keys(settings.thresholds)],
     ['audit.routing', Object.keys(settings.routing)],
     ['audit.exceptions', settings.exceptions.map((e) => e.detection)],
+    ['audit.options', Object.keys(settings.options)],
   ];
   return named.flatMap(([where, ids]) => ids.filter((id) => ruleById(id)?.engine !== 'audit').map((id) => `${where}: no audit detection "${id}"`));
 }

@@ -7,9 +7,11 @@ import { scanSources } from '../scan/engine.ts';
 import type { ScanResult } from '../scan/result.ts';
 import { loadPolicies } from '../policy/load.ts';
 import { allRules } from '../rules/registry.ts';
+import '../rules/all.ts';
 import { formatJson } from '../format/json.ts';
 import { formatRulesTable, formatTable } from '../format/table.ts';
 import { formatSarif } from '../format/sarif.ts';
+import { formatCodeQuality } from '../format/codequality.ts';
 import { formatMarkdown, formatRulesMarkdown } from '../format/markdown.ts';
 import { loadInputs } from './inputs.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './usage.ts';
@@ -19,10 +21,13 @@ import { auditCommand } from './audit.ts';
 const HELP = `shipwatch: Kubernetes security scanner
 
 Usage:
-  shipwatch scan [paths...|-] [--format table|json|sarif|markdown] [--output FILE]
+  shipwatch scan [paths...|-] [--format table|json|sarif|markdown|codequality] [--output FILE]
                  [--config FILE] [--policies DIR] [--fail-on critical|high|medium|low|none] [--quiet]
   shipwatch audit <files...|-> [--cluster NAME] [--format table|json|sarif|markdown] [--output FILE]
                   [--config FILE] [--fail-on critical|high|medium|low|none] [--quiet]
+  shipwatch image <registry/repo:tag|registry/repo@digest|oci-layout-dir|image.tar> [--format table|json|sarif|markdown]
+                  [--output FILE] [--vuln-db DIR] [--platform os/arch] [--config FILE]
+                  [--fail-on critical|high|medium|low|none] [--quiet]
   shipwatch rules [--format table|json|markdown]
   shipwatch report --framework cis-k8s|cis-eks|nsa-cisa|nist-800-190|pci-dss|hipaa|gdpr [paths...]
                    [--scope all|repo|image|cluster] [--results FILE]... [--format table|json|markdown|csv] [--output FILE]
@@ -32,7 +37,7 @@ Exit codes: 0 fine, 1 findings at or above --fail-on (default high), 2 usage or 
 `;
 
 export type FailOn = Severity | 'none';
-export const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'markdown', 'codequality'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Io {
@@ -55,6 +60,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'serve':
         // Loaded only for this command: the server pulls in the AWS SDK and the forge clients.
         return await (await import('./serve.ts')).serveCommand(rest);
+      case 'image':
+        // Loaded only for this command: the image reader, its analyzers and the vulnerability matcher.
+        return await (await import('./image.ts')).imageCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -137,6 +145,8 @@ export function render(result: ScanResult, format: Format, color: boolean, quiet
       return formatSarif(result);
     case 'markdown':
       return formatMarkdown(result);
+    case 'codequality':
+      return formatCodeQuality(result);
     case 'table':
       if (quiet && result.findings.every((f) => f.suppressed) && result.errors.length === 0) return '';
       return formatTable(quiet ? { ...result, notices: [] } : result, { color });

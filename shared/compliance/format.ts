@@ -4,7 +4,7 @@ import { escapeMarkdown, findingCells, row } from '../format/markdown.ts';
 import { painter, SEVERITY_STYLES, terminalSafe, type Style } from '../format/terminal.ts';
 import { describeResource, targetOf } from '../format/table.ts';
 import type { StoredFinding } from '../pipeline/model.ts';
-import { CONTROL_STATUSES, type ComplianceReport, type ControlResult, type ControlStatus } from './report.ts';
+import { CONTROL_STATUSES, type ComplianceReport, type ControlResult, type ControlStatus } from './model.ts';
 
 /** Version of the report's JSON shape (`--format json`, `GET /compliance/{framework}`). */
 export const COMPLIANCE_SCHEMA_VERSION = 2;

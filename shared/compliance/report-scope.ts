@@ -35,9 +35,15 @@ export function ruleFamily(ruleId: string): string {
   return dash > 0 ? ruleId.slice(0, dash) : ruleId;
 }
 
+/** Rules that report through fewer sources than their family. */
+const RULE_SOURCES: Record<string, readonly FindingSource[]> = {
+  // Whether a cluster's audit log reaches the audit sink is only visible in the live configuration.
+  'EKS-007': ['posture'],
+};
+
 /** The sources a rule reports through; custom policies (any other family) run in IaC scans. */
 export function ruleSources(ruleId: string): readonly FindingSource[] {
-  return FAMILY_SOURCES[ruleFamily(ruleId)] ?? ['iac'];
+  return RULE_SOURCES[ruleId] ?? FAMILY_SOURCES[ruleFamily(ruleId)] ?? ['iac'];
 }
 
 /** Whether a rule can report anything in this scope. */

@@ -8,41 +8,10 @@ import { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND, missingInput, ruleInScop
 export { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND } from './scope.ts';
 import { controlRefs, frameworkById, normalizeRef, rulePatternMatches, type Automation, type ComplianceControl, type ComplianceFramework } from './framework.ts';
 import { ruleInReportScope, ruleSources, sourceInReportScope, type ReportScope } from './report-scope.ts';
+import type { ComplianceReport, ControlResult, ControlStatus } from './model.ts';
+export { CONTROL_STATUSES, type ComplianceReport, type ControlResult, type ControlStatus } from './model.ts';
 // The mapping resolves against whatever rules exist, so every rule must be registered first.
 import './rules.ts';
-
-export type ControlStatus = 'fail' | 'accepted' | 'pass' | 'not-assessed';
-export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'accepted', 'pass', 'not-assessed'];
-
-export interface ControlResult {
-  id: string;
-  title: string;
-  automation: Automation;
-  /**
-   * fail: an unsuppressed finding of one of its rules; accepted: only suppressed findings (risks
-   * accepted, each with its reason), never a pass; pass: its rules evaluated something in scope and
-   * found nothing; not-assessed: a manual control, no rule for it in scope, or nothing its rules read.
-   */
-  status: ControlStatus;
-  /** The rules that were evaluated for the control. */
-  rules: string[];
-  /** Why the control is not assessed; null otherwise. */
-  reason: string | null;
-  /** When the evidence behind the status was gathered (latest observation of its findings or scan of its rules); null when not assessed. */
-  evidenceAt: string | null;
-  /** Unsuppressed findings behind a fail. */
-  findings: Finding[];
-  /** Suppressed findings: risks accepted in annotations, comments, configuration or through the API. */
-  accepted: Finding[];
-}
-
-export interface ComplianceReport {
-  framework: { id: string; name: string; version: string; mappingVersion: string };
-  scope: ReportScope;
-  generatedAt: string;
-  summary: Record<ControlStatus, number>;
-  controls: ControlResult[];
-}
 
 /** What a rule is to the mapping: registered rules, or ids seen only in findings (produced by another process). */
 export type RuleRef = Pick<RuleMeta, 'id' | 'compliance'> & Partial<Pick<RuleMeta, 'engine' | 'offByDefault'>>;
@@ -127,7 +96,10 @@ export function complianceReport(framework: ComplianceFramework | string, result
   const kinds = new Set(scannedKinds);
   const scannedAt = options.scannedAt ?? (options.now ?? (() => new Date()))().toISOString();
   const resultSources = new Set(options.resultSources ?? []);
-  const evaluated = (rule: RuleRef) => ruleInScope(rule, kinds) || ruleSources(rule.id).some((s) => s !== 'iac' && resultSources.has(s));
+  const evaluated = (rule: RuleRef) => {
+    const sources = ruleSources(rule.id);
+    return (sources.includes('iac') && ruleInScope(rule, kinds)) || sources.some((s) => s !== 'iac' && resultSources.has(s));
+  };
   const evidence: ComplianceEvidence = {
     findings: result.findings,
     evaluated,

@@ -4,3 +4,5 @@ import '../iac/k8s/rules/all.ts';
 import '../iac/docker/rules/all.ts';
 import '../secrets/patterns/all.ts';
 import '../audit/detections/all.ts';
+import '../image/checks/rules/all.ts';
+import '../iac/cloud/rules/all.ts';

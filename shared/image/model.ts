@@ -14,6 +14,8 @@ export interface ImageRef {
 export interface ImageConfig {
   architecture?: string;
   os?: string;
+  /** CPU variant (`v7`, `v8`), when the platform has one. */
+  variant?: string;
   created?: string;
   author?: string;
   config?: {

@@ -7,16 +7,19 @@
 //   GET  /stats                             counts, top rules, riskiest targets, opened/resolved per day (filters source, repo, image, cluster; days)
 //   GET  /compliance                        every framework's summary over the stored findings (scope, repo, image, cluster)
 //   GET  /compliance/{framework}            per control pass / fail / accepted / not assessed with the findings behind it (same filters; limit per control)
+//   GET  /inventory                         the EKS clusters the posture scan saw (filters account, region, connected)
 import * as z from 'zod';
 import { SEVERITIES } from '../findings/finding.ts';
 import { InvalidCursorError, MAX_PAGE_LIMIT } from '../store/paging.ts';
-import type { FindingFilter, FindingStore } from './ports.ts';
+import { hasRevision, type FindingFilter, type FindingStore } from './ports.ts';
 import { FRAMEWORKS, frameworkById } from '../compliance/framework.ts';
 import { complianceOutput } from '../compliance/format.ts';
 import { judgeCompliance } from '../compliance/report.ts';
 import { REPORT_SCOPES } from '../compliance/report-scope.ts';
 import { StoredComplianceEvidence } from '../compliance/stored.ts';
 import { StatsCollector } from './stats.ts';
+import type { InventoryStore } from '../posture/inventory.ts';
+import { listInventory } from '../posture/inventory-api.ts';
 
 export interface FindingsRequest {
   method: string;
@@ -106,14 +109,18 @@ function parseBody<T>(raw: unknown, schema: z.ZodType<T>): Parsed<T> {
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: problem(400, describeIssues(parsed.error)) };
 }
 
-export async function handleFindingsRequest(req: FindingsRequest, store: FindingStore, now: () => Date = () => new Date()): Promise<FindingsResponse> {
+export async function handleFindingsRequest(req: FindingsRequest, store: FindingStore, now: () => Date = () => new Date(), inventory?: InventoryStore): Promise<FindingsResponse> {
   const segments = req.path.split('/').filter(Boolean).map(safeDecode);
   if (segments.includes(null)) return problem(404, 'no such route');
   const method = req.method.toUpperCase();
-  if (segments[0] === 'stats' && segments.length === 1) return method === 'GET' ? findingStats(req, store, now()) : problem(405, 'use GET on /stats');
+  if (segments[0] === 'inventory' && segments.length === 1 && inventory) return method === 'GET' ? listInventory(req.query, inventory) : problem(405, 'use GET on /inventory');
+  if (segments[0] === 'stats' && segments.length === 1) {
+    if (method !== 'GET') return problem(405, 'use GET on /stats');
+    return aggregate(req, store, now(), () => findingStats(req, store, now()));
+  }
   if (segments[0] === 'compliance' && segments.length <= 2) {
     if (method !== 'GET') return problem(405, `use GET on ${req.path}`);
-    return segments[1] === undefined ? complianceSummaries(req, store, now()) : complianceReportOf(segments[1] as string, req, store, now());
+    return aggregate(req, store, now(), () => (segments[1] === undefined ? complianceSummaries(req, store, now()) : complianceReportOf(segments[1] as string, req, store, now())));
   }
   if (segments[0] !== 'findings' || segments.length > 3) return problem(404, 'no such route');
   const [, fingerprint, action] = segments as string[];
@@ -144,6 +151,32 @@ async function listFindings(req: FindingsRequest, store: FindingStore): Promise<
     if (e instanceof InvalidCursorError) return problem(400, e.message);
     throw e;
   }
+}
+
+/** Aggregates answered per store; a few per store are kept, the oldest dropped first. */
+const AGGREGATE_CACHE_SIZE = 32;
+const aggregates = new WeakMap<FindingStore, Map<string, { revision: number; day: string; response: FindingsResponse }>>();
+
+/**
+ * Statistics and compliance read every finding, so over a store that counts its changes the answer
+ * is kept until the next change (or the next day: the day series moves). Other stores compute anew.
+ */
+async function aggregate(req: FindingsRequest, store: FindingStore, now: Date, compute: () => Promise<FindingsResponse>): Promise<FindingsResponse> {
+  if (!hasRevision(store)) return compute();
+  const key = `${req.path}?${new URLSearchParams(Object.entries(req.query ?? {}).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x]))))}`;
+  const day = now.toISOString().slice(0, 10);
+  let cache = aggregates.get(store);
+  if (!cache) aggregates.set(store, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && hit.revision === store.revision && hit.day === day) return hit.response;
+  const revision = store.revision;
+  const response = await compute();
+  if (response.statusCode === 200 && revision === store.revision) {
+    cache.delete(key);
+    cache.set(key, { revision, day, response });
+    if (cache.size > AGGREGATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  return response;
 }
 
 function parseQuery<T>(req: FindingsRequest, schema: z.ZodType<T>): Parsed<T> {

@@ -113,9 +113,10 @@ async function scanPush(job: Extract<ScanJob, { type: 'push' }>, deps: IacScanDe
   return { result, opened: applied.opened.length, resolved: applied.resolved.length };
 }
 
+/** Files whose unchanged neighbours give a PR scan context: manifests (cross-object rules) and Terraform (variables, modules). */
 const isManifest = (path: string) => {
   const kind = classify(path);
-  return kind === 'yaml' || kind === 'json';
+  return kind === 'yaml' || kind === 'json' || kind === 'terraform';
 };
 
 /** The same admission checks as a local walk: size cap and text only (binary files are left out unless they are manifests). */

@@ -76,6 +76,18 @@ export interface FindingStore {
   visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options?: { max?: number }): Promise<VisitResult>;
 }
 
+/**
+ * A store that counts its changes (the embedded one: it is the only writer of its state), so
+ * aggregates over it can be reused until the next change.
+ */
+export interface RevisionedStore {
+  readonly revision: number;
+}
+
+export function hasRevision(store: object): store is RevisionedStore {
+  return typeof (store as Partial<RevisionedStore>).revision === 'number';
+}
+
 /** Remembers webhook delivery ids for a while: true the first time an id is seen. */
 export interface DeliveryLog {
   firstDelivery(id: string, ttlSeconds: number): Promise<boolean>;

@@ -14,6 +14,7 @@ import { classify, type SourceFile } from './sources.ts';
 import type { ScanError, ScanNotice, ScanResult } from './result.ts';
 import '../iac/k8s/rules/all.ts';
 import '../iac/docker/rules/all.ts';
+import { CloudSources } from '../iac/cloud/scan.ts';
 
 export interface ScanOptions {
   config?: ShipwatchConfig;
@@ -56,6 +57,7 @@ export function scanSources(files: readonly SourceFile[], options: ScanOptions =
 
   const manifests: Manifest[] = [];
   const helmCharts = new Set<string>();
+  const cloud = new CloudSources();
   for (const file of files) {
     if (file.readError !== undefined) {
       errors.push({ file: file.path, line: null, message: file.readError });
@@ -64,7 +66,9 @@ export function scanSources(files: readonly SourceFile[], options: ScanOptions =
     const text = file.text ?? '';
     texts.set(file.path, text);
     const kind = file.stdin ? 'yaml' : classify(file.path);
-    if (kind === 'yaml' || kind === 'json') {
+    // Terraform files and CloudFormation templates are read after the loop, as whole configurations.
+    const cloudFile = cloud.take(file.path, text, kind);
+    if (!cloudFile && (kind === 'yaml' || kind === 'json')) {
       const chart = file.stdin ? null : helmChartOf(file.path, text, files);
       if (chart !== null) {
         helmCharts.add(chart);
@@ -97,11 +101,13 @@ export function scanSources(files: readonly SourceFile[], options: ScanOptions =
   const context = [...manifests];
   for (const file of options.contextFiles ?? []) {
     const kind = classify(file.path);
+    if (file.text !== undefined) cloud.addContext(file.path, file.text);
     if (file.text !== undefined && (kind === 'yaml' || kind === 'json') && !/\{\{/.test(file.text)) {
       context.push(...readManifests(file, kind, file.text, []));
     }
   }
   detections.push(...k8sDetections(manifests, context, config, errors));
+  detections.push(...cloud.detections(config, (rule) => ruleEnabled(rule, config), errors));
   if (options.policies) {
     const out = options.policies.evaluate(manifests);
     errors.push(...out.errors);

@@ -10,7 +10,7 @@ export interface SourceFile {
   stdin?: boolean;
 }
 
-export type FileKind = 'yaml' | 'json' | 'dockerfile' | 'text';
+export type FileKind = 'yaml' | 'json' | 'dockerfile' | 'terraform' | 'text';
 
 const DOCKERFILE = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
 /** `Dockerfile.dockerignore`, `Dockerfile.md`: files about a Dockerfile, not Dockerfiles. */
@@ -21,6 +21,7 @@ export function classify(path: string): FileKind {
   if (DOCKERFILE.test(name) && !NOT_DOCKERFILE.test(name)) return 'dockerfile';
   if (/\.ya?ml$/i.test(name)) return 'yaml';
   if (/\.json$/i.test(name)) return 'json';
+  if (/\.(?:tf|tfvars)$/i.test(name)) return 'terraform';
   return 'text';
 }
 

@@ -3,6 +3,9 @@ import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Severity } from '../findings/finding.ts';
 import { handleGitWebhook, type WebhookSecrets } from '../pipeline/git-webhook.ts';
 import { handleFindingsRequest } from '../pipeline/findings-api.ts';
+import type { InventoryStore } from '../posture/inventory.ts';
+import { DynamoInventoryStore } from '../posture/inventory-dynamodb.ts';
+import { LocalInventoryStore } from '../posture/inventory-local.ts';
 import { runIacScan } from '../pipeline/iac-scan.ts';
 import type { ScanJob } from '../pipeline/model.ts';
 import type { DeliveryLog, FindingStore, JobQueue } from '../pipeline/ports.ts';
@@ -19,6 +22,10 @@ import type { AlertChannel } from '../notify/alert.ts';
 import type { ScmTuning } from '../scm/options.ts';
 import { alertingStore } from './alerting-store.ts';
 import { SqsPoller } from './sqs-poller.ts';
+import { isBaselinePath } from '../audit/baseline/api.ts';
+import { createLocalAuditSink } from '../audit/ingest/local.ts';
+import { localImagePipeline } from '../image/triggers/local-pipeline.ts';
+import { dashboardSite } from './dashboard.ts';
 
 /** Webhook senders cap their payloads (GitHub at 25 MB); anything larger is refused before parsing. */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -38,6 +45,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   store: FindingStore;
+  /** The cluster inventory the posture scan writes (served at GET /inventory). */
+  inventory: InventoryStore;
   /** Resolves when every queued scan has finished (in-process queue only). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -57,16 +66,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const channel = alertChannel(env, digestAbove, log);
   let baseStore: FindingStore;
   let deliveries: DeliveryLog;
+  let inventory: InventoryStore;
   if (aws) {
     const tableName = env.SHIPWATCH_TABLE_NAME || 'shipwatch-findings';
     await ensureTable(tableName);
     baseStore = new DynamoFindingStore({ tableName });
     deliveries = new DynamoDeliveryLog({ tableName });
+    inventory = new DynamoInventoryStore({ tableName });
   } else {
     baseStore = await LocalFindingStore.open({ dir: options.dataDir });
     deliveries = await LocalDeliveryLog.open({ dir: options.dataDir });
+    inventory = await LocalInventoryStore.open({ dir: options.dataDir });
   }
   const store = alertingStore(baseStore, channel, { minSeverity, digestAbove });
+  const audit = createLocalAuditSink({ env, store, tableName: aws ? env.SHIPWATCH_TABLE_NAME || 'shipwatch-findings' : undefined, log });
   const scm = scmClientsFromEnv(env, { ...options.scmTuning, rateLimits: { '**': 600 } });
   const consume = (job: ScanJob) => scanJob(job, scm, store, log);
 
@@ -85,6 +98,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     queue = inProcess;
   }
 
+  // Changes made through the dashboard or the API are recorded as this user (there is no sign-in on localhost).
+  const user = env.SHIPWATCH_USER || 'local-user';
+  const dashboard = dashboardSite({ config: { apiBase: '', auth: null, user }, log });
+  const images = localImagePipeline({ env, store, deliveries, log });
   const secrets = async (): Promise<WebhookSecrets> => ({ github: env.SHIPWATCH_GITHUB_WEBHOOK_SECRET, gitlab: env.SHIPWATCH_GITLAB_WEBHOOK_SECRET });
   const server = createServer((req, res) => {
     route(req, res).catch((e) => {
@@ -97,6 +114,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
+    const auditWebhook = /^\/audit\/([^/]+)$/.exec(path);
+    if (auditWebhook && req.method === 'POST') return audit.webhook(req, res, auditWebhook[1]);
     const webhook = /^\/webhooks\/(github|gitlab)$/.exec(path);
     if (webhook && req.method === 'POST') {
       const body = await readBody(req, res);
@@ -106,12 +125,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       log(`${webhook[1]} webhook: ${out.statusCode} ${out.body.message}`);
       return send(res, out.statusCode, out.body);
     }
-    if (path === '/findings' || path.startsWith('/findings/')) {
-      const body = req.method === 'POST' ? await readBody(req, res) : '';
+    if (req.method === 'POST' && (path === '/webhooks/registry' || path === '/events')) {
+      const body = await readBody(req, res);
       if (body === null) return;
-      const out = await handleFindingsRequest({ method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body, principal: 'local-user' }, baseStore);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+      const out = await images.handle(path, headers, body);
       return send(res, out.statusCode, out.body);
     }
+    if (isBaselinePath(path)) {
+      if (!trustedHost(req, options.host)) return send(res, 421, { message: 'this server only answers requests addressed to its own host name' });
+      return audit.baselines(req, res, path, user);
+    }
+    if (/^\/(?:findings|stats|compliance|inventory)(?:\/|$)/.test(path)) {
+      if (!trustedHost(req, options.host)) return send(res, 421, { message: 'this server only answers requests addressed to its own host name' });
+      // A page on another site may POST simple requests here; a JSON content type needs a CORS preflight, which this server never grants.
+      if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415, { message: 'send the body as application/json' });
+      const body = req.method === 'POST' ? await readBody(req, res) : '';
+      if (body === null) return;
+      const out = await handleFindingsRequest({ method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body, principal: user }, baseStore, undefined, inventory);
+      return send(res, out.statusCode, out.body);
+    }
+    if (trustedHost(req, options.host) && (await dashboard.handle(req, res, path))) return;
     send(res, 404, { message: `no route for ${req.method} ${path}` });
   }
 
@@ -126,8 +160,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url,
     server,
     store,
+    inventory,
     idle: async () => {
       await (queue as { idle?: () => Promise<void> }).idle?.();
+      await audit.idle();
+      await images.idle();
       await poller?.idle();
     },
     close: async () => {
@@ -162,6 +199,18 @@ function consoleChannel(log: (line: string) => void): AlertChannel {
     alert: async (f) => log(`would post to Slack: ${slackMessage(f).text}`),
     digest: async (findings) => log(`would post to Slack: ${slackDigestMessage(findings).text}`),
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Bound to loopback, the server answers API and dashboard requests only for a loopback host name,
+ * so a web page whose name resolves to 127.0.0.1 (DNS rebinding) cannot read findings.
+ */
+function trustedHost(req: IncomingMessage, boundHost: string): boolean {
+  if (!LOOPBACK.has(boundHost)) return true;
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return LOOPBACK.has(host);
 }
 
 async function ensureTable(name: string): Promise<void> {

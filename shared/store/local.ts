@@ -57,6 +57,9 @@ function addTo<K>(index: Map<K, Set<string>>, key: K, fingerprint: string): void
 
 const targetIndexKey = (kind: string, name: string) => `${kind}:${name}`;
 
+/** A filter as a predicate; `text` is the finding's search text when the caller has it at hand. */
+type Matcher = (f: StoredFinding, text?: string) => boolean;
+
 export class LocalFindingStore implements FindingStore {
   private readonly findings = new Map<string, StoredFinding>();
   private readonly historyOf = new Map<string, HistoryEntry[]>();
@@ -66,8 +69,11 @@ export class LocalFindingStore implements FindingStore {
   private readonly byScope = new Map<string, Set<string>>();
   /** Lower-case search text per finding, kept with the finding so a text filter does not rebuild it per query. */
   private readonly searchable = new Map<string, string>();
+  /** Each status's findings in listing order with their search texts, sorted on the first query after a change (null: to sort). */
+  private readonly listing = new Map<FindingStatus, { findings: StoredFinding[]; texts: string[] } | null>();
   private readonly snapshot: SnapshotFile<FindingsSnapshot> | null;
   private readonly clock: () => Date;
+  private changes = 0;
   private readonly onChange?: FindingChangeListener;
 
   private constructor(options: LocalStoreOptions) {
@@ -144,10 +150,11 @@ export class LocalFindingStore implements FindingStore {
     const status = filter.status ?? 'open';
     const targets = filterTargets(filter);
     const after = page.cursor ? decodeListingCursor(page.cursor) : null;
-    const candidates = targets.length ? this.byTarget.get(targetIndexKey(targets[0].kind, targets[0].name)) : this.byStatus.get(status);
-
-    // The first limit + 1 matches in listing order, kept sorted as they are found (no full sort).
     const matches = this.matcher({ ...filter, status });
+    if (!targets.length) return this.pageOfListing(status, matches, after, limit);
+    const candidates = this.byTarget.get(targetIndexKey(targets[0].kind, targets[0].name));
+
+    // A target's findings are few: the first limit + 1 matches in listing order, kept sorted as they are found.
     const top: StoredFinding[] = [];
     for (const fingerprint of candidates ?? []) {
       const f = this.findings.get(fingerprint);
@@ -157,24 +164,48 @@ export class LocalFindingStore implements FindingStore {
       top.splice(insertionPoint(top, f), 0, f);
       if (top.length > limit + 1) top.pop();
     }
-    const items = top.slice(0, limit);
-    if (top.length <= limit) return { items };
-    const last = items[items.length - 1];
-    return { items, cursor: encodeCursor({ s: last.severity, l: last.lastSeen, f: last.fingerprint }) };
+    return pageOf(top, limit);
+  }
+
+  /** A page from a status's sorted listing: from the cursor on, until limit + 1 matches. */
+  private pageOfListing(status: FindingStatus, matches: Matcher, after: ListingKey | null, limit: number): Page<StoredFinding> {
+    const { findings, texts } = this.sortedListing(status);
+    const found: StoredFinding[] = [];
+    for (let i = after ? firstAfter(findings, after) : 0; i < findings.length && found.length <= limit; i++) {
+      if (matches(findings[i], texts[i])) found.push(findings[i]);
+    }
+    return pageOf(found, limit);
+  }
+
+  private sortedListing(status: FindingStatus): { findings: StoredFinding[]; texts: string[] } {
+    let sorted = this.listing.get(status);
+    if (!sorted) {
+      const findings: StoredFinding[] = [];
+      for (const fingerprint of this.byStatus.get(status) ?? []) findings.push(this.findings.get(fingerprint)!);
+      findings.sort(compareListing);
+      sorted = { findings, texts: findings.map((f) => this.searchable.get(f.fingerprint) ?? '') };
+      this.listing.set(status, sorted);
+    }
+    return sorted;
   }
 
   async visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options: { max?: number } = {}): Promise<VisitResult> {
     const max = options.max ?? DEFAULT_VISIT_MAX;
     const [target] = filterTargets(filter);
-    const candidates = target ? this.byTarget.get(targetIndexKey(target.kind, target.name)) : filter.status ? this.byStatus.get(filter.status) : this.findings.keys();
     const matches = this.matcher(filter);
     let visited = 0;
-    for (const fingerprint of candidates ?? []) {
-      const f = this.findings.get(fingerprint);
-      if (!f || !matches(f)) continue;
-      if (visited === max) return { visited, truncated: true };
+    const each = (f: StoredFinding | undefined): boolean => {
+      if (!f || !matches(f)) return true;
+      if (visited === max) return false;
       visit(f);
       visited++;
+      return true;
+    };
+    if (target || filter.status) {
+      const candidates = target ? this.byTarget.get(targetIndexKey(target.kind, target.name)) : this.byStatus.get(filter.status!);
+      for (const fingerprint of candidates ?? []) if (!each(this.findings.get(fingerprint))) return { visited, truncated: true };
+    } else {
+      for (const f of this.findings.values()) if (!each(f)) return { visited, truncated: true };
     }
     return { visited, truncated: false };
   }
@@ -208,24 +239,29 @@ export class LocalFindingStore implements FindingStore {
     return [...records].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
   }
 
+  /** Grows with every change to a finding: aggregates computed at the same revision are still right. */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Resolves once every change made so far is on disk. */
   async flush(): Promise<void> {
     await this.snapshot?.save(() => this.state());
   }
 
   /** The filter as a predicate (status only when the filter has one). */
-  private matcher(filter: FindingFilter): (f: StoredFinding) => boolean {
+  private matcher(filter: FindingFilter): Matcher {
     const targets = filterTargets(filter);
     const words = searchWords(filter.text);
-    return (f) => {
+    return (f, text) => {
       if (filter.status && f.status !== filter.status) return false;
       if (filter.severity && f.severity !== filter.severity) return false;
       if (filter.source && f.source !== filter.source) return false;
       if (filter.rule && f.ruleId !== filter.rule) return false;
-      if (targets.some((t) => f.scope[t.kind] !== t.name)) return false;
+      if (targets.length > 0 && targets.some((t) => f.scope[t.kind] !== t.name)) return false;
       if (words.length > 0) {
-        const text = this.searchable.get(f.fingerprint) ?? '';
-        if (!words.every((w) => text.includes(w))) return false;
+        const searched = text ?? this.searchable.get(f.fingerprint) ?? '';
+        if (!words.every((w) => searched.includes(w))) return false;
       }
       return true;
     };
@@ -245,6 +281,7 @@ export class LocalFindingStore implements FindingStore {
   /** Applies a transition in memory (state, indexes, history) and notes the change. */
   private commit(t: Transition, changes: Change[]): StoredFinding {
     const oldImage = this.findings.get(t.next.fingerprint) ?? null;
+    this.changes++;
     if (oldImage) this.unindex(oldImage);
     this.put(t.next);
     if (t.event) {
@@ -260,6 +297,7 @@ export class LocalFindingStore implements FindingStore {
     const target = scopeTarget(finding.scope);
     this.findings.set(finding.fingerprint, finding);
     this.searchable.set(finding.fingerprint, searchText(finding));
+    this.listing.set(finding.status, null);
     addTo(this.byStatus, finding.status, finding.fingerprint);
     addTo(this.byTarget, targetIndexKey(target.kind, target.name), finding.fingerprint);
     addTo(this.byScope, finding.scopeKey, finding.fingerprint);
@@ -268,6 +306,7 @@ export class LocalFindingStore implements FindingStore {
   private unindex(finding: StoredFinding): void {
     // Target and scope never change for a fingerprint; only the status index moves.
     this.byStatus.get(finding.status)?.delete(finding.fingerprint);
+    this.listing.set(finding.status, null);
   }
 
   /** Saves, then tells the listener (as a stream would, after the write). */
@@ -285,6 +324,26 @@ export class LocalFindingStore implements FindingStore {
       scans: Object.fromEntries(this.scanRecords),
     };
   }
+}
+
+/** The page of the first limit matches, and a cursor when there was one more. */
+function pageOf(matches: StoredFinding[], limit: number): Page<StoredFinding> {
+  const items = matches.slice(0, limit);
+  if (matches.length <= limit) return { items };
+  const last = items[items.length - 1];
+  return { items, cursor: encodeCursor({ s: last.severity, l: last.lastSeen, f: last.fingerprint }) };
+}
+
+/** Index of the first finding of a sorted listing that comes after the cursor's position. */
+function firstAfter(sorted: StoredFinding[], after: ListingKey): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareListing(sorted[mid], after) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function insertionPoint(sorted: StoredFinding[], f: StoredFinding): number {

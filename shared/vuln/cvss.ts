@@ -17,8 +17,21 @@ const WEIGHTS = {
 const PRIVILEGES = { U: { N: 0.85, L: 0.62, H: 0.27 }, C: { N: 0.85, L: 0.68, H: 0.5 } } as const;
 const BASE_METRICS = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'] as const;
 
+/** Scores by vector: advisories share a few thousand distinct vectors. */
+const scores = new Map<string, number | null>();
+
 /** The base score (0.0-10.0), or null when the vector is not a complete CVSS v3 base vector. */
 export function cvss3BaseScore(vector: string): number | null {
+  let score = scores.get(vector);
+  if (score === undefined) {
+    score = computeBaseScore(vector);
+    if (scores.size >= 50_000) scores.clear();
+    scores.set(vector, score);
+  }
+  return score;
+}
+
+function computeBaseScore(vector: string): number | null {
   const parts = vector.trim().split('/');
   const prefix = /^CVSS:3\.([01])$/.exec(parts[0] ?? '');
   if (!prefix) return null;

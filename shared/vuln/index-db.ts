@@ -160,7 +160,10 @@ export class IndexBuilder {
       group.affected.push(entry);
       perPackage.set(key, group);
     }
+    // The same record can come twice (a GHSA is in the npm and the Maven export): keep the first.
+    const seenIn = new Set([...perPackage.values()].map((g) => g.base).filter((base) => this.recordIds.get(base)?.has(record.id)));
     for (const { base, name, affected } of perPackage.values()) {
+      if (seenIn.has(base)) continue;
       let byName = this.groups.get(base);
       if (!byName) this.groups.set(base, (byName = new Map()));
       const list = byName.get(name) ?? [];
@@ -217,15 +220,24 @@ export class IndexBuilder {
     return EcosystemIndex.fromGroups(ecosystem, this.groups.get(ecosystem) ?? new Map());
   }
 
-  /** The ecosystem's index file (gzipped NDJSON, names sorted so equal data gives equal bytes). */
-  serialize(ecosystem: string): { body: Buffer; sha256: string; packages: number; records: number } {
+  /** The ecosystem's index file as text: names sorted, so equal data gives equal bytes. */
+  private text(ecosystem: string): { text: string; packages: number } {
     const byName = this.groups.get(ecosystem) ?? new Map<string, IndexedAdvisory[]>();
     const names = [...byName.keys()].sort();
-    const text = names.map((name) => `${name}\t${JSON.stringify(byName.get(name))}\n`).join('');
+    return { text: names.map((name) => `${name}\t${JSON.stringify(byName.get(name))}\n`).join(''), packages: names.length };
+  }
+
+  contentHash(ecosystem: string): string {
+    return createHash('sha256').update(this.text(ecosystem).text).digest('hex');
+  }
+
+  /** The ecosystem's index file, gzipped. */
+  serialize(ecosystem: string): { body: Buffer; sha256: string; packages: number; records: number } {
+    const { text, packages } = this.text(ecosystem);
     return {
       body: gzipSync(text),
       sha256: createHash('sha256').update(text).digest('hex'),
-      packages: names.length,
+      packages,
       records: this.recordCount(ecosystem),
     };
   }
@@ -398,7 +410,7 @@ export async function osvFolderDb(dir: string): Promise<VulnDb> {
   const ecosystems = builder.ecosystems();
   const indexes = new Map(ecosystems.map((e) => [e, builder.index(e)]));
   const hash = createHash('sha256');
-  for (const e of ecosystems) hash.update(`${e}\u0000${builder.serialize(e).sha256}\n`);
+  for (const e of ecosystems) hash.update(`${e}\u0000${builder.contentHash(e)}\n`);
   const updatedAt = new Date(newest || Date.now()).toISOString();
   return new VulnDb(
     {

@@ -128,6 +128,19 @@ export function isSourceKeyed(ecosystem: string): boolean {
  * ecosystem names no release (language ecosystems, Wolfi).
  */
 export function releaseOf(ecosystem: string): string | null {
+  let release = releases.get(ecosystem);
+  if (release === undefined) {
+    release = canonicalRelease(ecosystem);
+    if (releases.size >= 10_000) releases.clear();
+    releases.set(ecosystem, release);
+  }
+  return release;
+}
+
+/** Releases by ecosystem string: a handful of distinct strings, asked for on every affected entry. */
+const releases = new Map<string, string | null>();
+
+function canonicalRelease(ecosystem: string): string | null {
   const colon = ecosystem.indexOf(':');
   if (colon < 0) return null;
   const rest = ecosystem.slice(colon + 1).trim();

@@ -24,7 +24,8 @@ export class S3VulnDataStore implements VulnDataStore {
     client?: S3Client,
   ) {
     this.location = `s3://${where.bucket}/${where.prefix}`;
-    this.client = client ?? new S3Client({});
+    // A custom endpoint (moto, MinIO) serves buckets by path, not by virtual host name.
+    this.client = client ?? new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL) });
   }
 
   async get(key: string): Promise<Buffer | null> {

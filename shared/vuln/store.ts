@@ -45,3 +45,13 @@ export class DirectoryVulnDataStore implements VulnDataStore {
     await rename(temporary, path);
   }
 }
+
+/** A view of `store` below `prefix` (`index/`): the sync keeps raw exports and the index side by side. */
+export function storeBelow(store: VulnDataStore, prefix: string): VulnDataStore {
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return {
+    location: store.location.endsWith('/') ? `${store.location}${base}` : `${store.location}/${base}`,
+    get: (key) => store.get(base + key),
+    put: (key, body, contentType) => store.put(base + key, body, contentType),
+  };
+}

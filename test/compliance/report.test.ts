@@ -41,7 +41,7 @@ describe('complianceReport with the real rules', () => {
     expect(c.findings.map((f) => [f.ruleId, f.container, f.location?.line])).toEqual([['K8S-001', 'main', 13]]);
     expect(c.accepted).toEqual([]);
     expect(c.reason).toBeNull();
-    expect(report.framework).toEqual({ id: 'cis-k8s', name: 'CIS Kubernetes Benchmark', version: 'v1.10' });
+    expect(report.framework).toEqual({ id: 'cis-k8s', name: 'CIS Kubernetes Benchmark', version: 'v1.10', mappingVersion: '2026.11' });
   });
 
   it('accepts a control whose only failing findings are suppressed, keeping their reasons', () => {
@@ -58,25 +58,25 @@ describe('complianceReport with the real rules', () => {
     expect(controlOf(report, '5.1.6')).toMatchObject({ status: 'pass', rules: ['K8S-030'] });
   });
 
-  it('marks Kubernetes controls not applicable when no Kubernetes objects were scanned', () => {
+  it('marks Kubernetes controls not assessed when no Kubernetes objects were scanned', () => {
     const dockerfile = 'FROM alpine:3.20\nUSER 10001\n';
     const result = scanText(dockerfile, { path: 'Dockerfile' });
     const kinds = scannedKindsOf([{ path: 'Dockerfile', text: dockerfile }]);
     const c = controlOf(complianceReport('cis-k8s', result, kinds), '5.2.2');
-    expect(c.status).toBe('not-applicable');
+    expect(c.status).toBe('not-assessed');
     expect(c.rules).toEqual([]);
     expect(c.reason).toMatch(/^nothing in scope: no workloads in the scan/);
   });
 
-  it('marks RBAC controls not applicable when only workloads were scanned', () => {
+  it('marks RBAC controls not assessed when only workloads were scanned', () => {
     const c = controlOf(cisReport(deployment('{privileged: false}')), '5.1.3');
-    expect(c.status).toBe('not-applicable');
+    expect(c.status).toBe('not-assessed');
     expect(c.reason).toContain('no Role or ClusterRole in the scan');
   });
 
   it('counts controls per status', () => {
     const report = cisReport(deployment('{privileged: true}'));
-    const counted = { fail: 0, accepted: 0, pass: 0, 'not-applicable': 0 };
+    const counted = { fail: 0, accepted: 0, pass: 0, 'not-assessed': 0 };
     for (const c of report.controls) counted[c.status]++;
     expect(report.summary).toEqual(counted);
     expect(report.controls.map((c) => c.id).slice(0, 3)).toEqual(['5.1.1', '5.1.2', '5.1.3']);
@@ -116,6 +116,7 @@ describe('complianceReport statuses (synthetic framework and rules)', () => {
     id: 'test',
     name: 'Test framework',
     version: '1',
+    mappingVersion: '1',
     refPrefix: 'TEST ',
     controls: [
       { id: '1', title: 'kubernetes', automation: 'automated' },
@@ -146,8 +147,8 @@ describe('complianceReport statuses (synthetic framework and rules)', () => {
 
   it('judges each control by engine scope, findings and suppressions', () => {
     const report = complianceReport(framework, resultOf([finding('T-DOCKER', true)]), ['Deployment', DOCKERFILE_KIND, FILE_KIND], { rules });
-    expect(statuses(report)).toEqual({ '1': 'pass', '2': 'accepted', '3': 'pass', '4': 'not-applicable', '5': 'not-applicable', '6': 'not-applicable' });
-    expect(report.summary).toEqual({ fail: 0, accepted: 1, pass: 2, 'not-applicable': 3 });
+    expect(statuses(report)).toEqual({ '1': 'pass', '2': 'accepted', '3': 'pass', '4': 'not-assessed', '5': 'not-assessed', '6': 'not-assessed' });
+    expect(report.summary).toEqual({ fail: 0, accepted: 1, pass: 2, 'not-assessed': 3 });
     const reasons = Object.fromEntries(report.controls.map((c) => [c.id, c.reason]));
     expect(reasons['4']).toBe('its rules are disabled (T-OFF)');
     expect(reasons['5']).toBe('no rule checks this control');
@@ -178,7 +179,7 @@ describe('complianceReport statuses (synthetic framework and rules)', () => {
   it('follows the repository configuration: disabled rules and opt-in rules', () => {
     const kinds = ['Pod'];
     const disabled = complianceReport(framework, resultOf([]), kinds, { rules, config: { disable: ['T-K8S'] } });
-    expect(disabled.controls[0]).toMatchObject({ status: 'not-applicable', reason: 'its rules are disabled (T-K8S)' });
+    expect(disabled.controls[0]).toMatchObject({ status: 'not-assessed', reason: 'its rules are disabled (T-K8S)' });
     const enabled = complianceReport(framework, resultOf([]), kinds, { rules, config: { enable: ['T-OFF'] } });
     expect(enabled.controls[3]).toMatchObject({ status: 'pass', rules: ['T-OFF'] });
   });

@@ -22,10 +22,12 @@ const CONTEXT = {
   githubApiUrl: 'https://ghe.example.com/api/v3',
   gitlabUrl: 'https://gitlab.example.com',
   alarmEmail: 'oncall@example.com',
+  auditClusters: 'prod-eu,staging',
+  auditConfigParameter: '/shipwatch/audit-config',
 };
 
 /** Actions AWS only accepts with Resource "*" (no resource-level permissions). */
-const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams', 'ecr:GetAuthorizationToken', 'eks:ListClusters', 'ecr:DescribeRepositories', 'ecr:GetRegistryScanningConfiguration']);
 const DATA_SERVICES = ['dynamodb', 'sqs', 'sns', 'secretsmanager', 's3', 'kms'];
 
 let outdir: string;
@@ -136,7 +138,7 @@ describe('scan queue', () => {
 
   it('every queue is encrypted and denies non-TLS access', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues.length).toBe(3);
+    expect(queues.length).toBe(7);
     for (const [id, queue] of queues) {
       expect(queue.Properties?.SqsManagedSseEnabled === true || queue.Properties?.KmsMasterKeyId !== undefined).toBe(true);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -189,10 +191,10 @@ describe('alerts topic', () => {
 });
 
 describe('secrets', () => {
-  it('are the five operator-provided secrets, created empty', () => {
+  it('are the seven operator-provided secrets, created empty', () => {
     const secrets = ofType('AWS::SecretsManager::Secret');
     expect(secrets.map(([, s]) => s.Properties?.Name).sort()).toEqual(
-      ['github-app', 'github-webhook-secret', 'gitlab-token', 'gitlab-webhook-secret', 'slack'].map((n) => `Shipwatch/${n}`),
+      ['audit-tokens', 'github-app', 'github-webhook-secret', 'gitlab-token', 'gitlab-webhook-secret', 'registry-token', 'slack'].map((n) => `Shipwatch/${n}`),
     );
     for (const [, secret] of secrets) {
       expect(secret.Properties).not.toHaveProperty('SecretString');
@@ -206,6 +208,10 @@ describe('secrets', () => {
       'iac-scan': ['github-app', 'gitlab-token'],
       notify: ['slack'],
       'findings-api': [],
+      'registry-event': ['registry-token'],
+      'image-scan': [],
+      'audit-sink': ['audit-tokens'],
+      'posture-scan': [],
     };
     for (const [name, secretNames] of Object.entries(expected)) {
       const secretStatements = statementsOf(name).filter((s) =>
@@ -221,9 +227,9 @@ describe('secrets', () => {
 });
 
 describe('functions', () => {
-  const NAMES = ['git-webhook', 'iac-scan', 'notify', 'findings-api'];
+  const NAMES = ['git-webhook', 'iac-scan', 'notify', 'findings-api', 'vulndb-sync', 'registry-event', 'image-scan', 'audit-sink', 'posture-scan'];
 
-  it('are the four handlers, on nodejs22.x arm64, traced, with Powertools settings and a log group', () => {
+  it('are the handlers, on nodejs22.x arm64, traced, with Powertools settings and a log group', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(NAMES.length);
     for (const name of NAMES) {
       const props = lambda(name)[1].Properties!;
@@ -315,6 +321,143 @@ describe('functions', () => {
   });
 });
 
+describe('vulnerability data', () => {
+  const bucketId = () => ofType('AWS::S3::Bucket')[0][0];
+
+  it('is one private, encrypted, versioned, TLS-only bucket that expires old versions', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 }, Status: 'Enabled' })] },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId() },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('vulndb-sync runs daily, knows its bucket, and may only read/write the export and index objects', () => {
+    const [syncId, sync] = lambda('vulndb-sync');
+    expect(sync.Properties!.Environment.Variables.SHIPWATCH_VULN_BUCKET).toEqual({ Ref: bucketId() });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [syncId, 'Arn'] } })],
+    });
+    const s3Statements = statementsOf('vulndb-sync').filter((s) => asList<string>(s.Action).some((a) => a.startsWith('s3:')));
+    const resources = JSON.stringify(s3Statements.flatMap((s) => asList(s.Resource)));
+    expect(s3Statements.flatMap((s) => asList<string>(s.Action)).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(resources).toContain('/osv/*');
+    expect(resources).toContain('/index/*');
+  });
+
+  it('publishes the index URI for the image scanner', () => {
+    const uri = JSON.stringify(template.toJSON().Outputs.VulnDbUri.Value);
+    expect(uri).toContain(bucketId());
+    expect(uri).toContain('/index/');
+  });
+});
+
+describe('image scanning', () => {
+  const queueId = (name: string) => ofType('AWS::SQS::Queue').find(([, q]) => q.Properties?.QueueName === name)![0];
+
+  it('image-scan consumes the image-jobs queue one image at a time, with partial batch failures and a DLQ after 3 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'shipwatch-image-jobs',
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId('shipwatch-image-jobs-dlq'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: lambda('image-scan')[0] },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('shipwatch-image-jobs'), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const [, queue] = ofType('AWS::SQS::Queue').find(([, q]) => q.Properties?.QueueName === 'shipwatch-image-jobs')!;
+    expect(queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (lambda('image-scan')[1].Properties?.Timeout as number));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('shipwatch-image-jobs-dlq'), 'QueueName'] } }],
+    });
+  });
+
+  it('routes ECR pushes (PUSH, SUCCESS), ECR scans and Inspector findings from the default bus to registry-event', () => {
+    const target = [Match.objectLike({ Arn: { 'Fn::GetAtt': [lambda('registry-event')[0], 'Arn'] } })];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ecr'], 'detail-type': ['ECR Image Action'], detail: { 'action-type': ['PUSH'], result: ['SUCCESS'] } },
+      Targets: target,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.ecr'], 'detail-type': ['ECR Image Scan'], detail: { 'scan-status': ['COMPLETE'] } }, Targets: target });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'] }), Targets: target });
+  });
+
+  it('lets registry-event enqueue and read scan results, and image-scan pull, only within the account\'s repositories', () => {
+    const ecr = (name: string) => statementsOf(name).filter((s) => asList<string>(s.Action).some((a) => a.startsWith('ecr:')));
+    const scoped = (statement: any) => JSON.stringify(statement.Resource).includes(':repository/*');
+    expect(ecr('registry-event').flatMap((s) => asList<string>(s.Action))).toEqual(['ecr:DescribeImageScanFindings']);
+    expect(ecr('registry-event').every(scoped)).toBe(true);
+    const pulls = ecr('image-scan');
+    expect(pulls.flatMap((s) => asList<string>(s.Action)).filter((a) => a.startsWith('ecr:')).sort()).toEqual(['ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer']);
+    for (const statement of pulls) {
+      if (asList<string>(statement.Action).includes('ecr:GetAuthorizationToken')) expect(statement.Resource).toBe('*');
+      else expect(scoped(statement)).toBe(true);
+    }
+    const env = lambda('image-scan')[1].Properties!.Environment.Variables;
+    expect(JSON.stringify(env.SHIPWATCH_REGISTRIES)).toContain('.dkr.ecr.');
+    expect(JSON.stringify(env.SHIPWATCH_VULN_DB)).toContain('/index/');
+    expect(lambda('registry-event')[1].Properties!.Environment.Variables).toMatchObject({ SHIPWATCH_REGISTRY_TOKEN_SECRET_ARN: { Ref: secretIdFor('registry-token') } });
+  });
+});
+
+describe('audit sink', () => {
+  const queueId = (name: string) => ofType('AWS::SQS::Queue').find(([, q]) => q.Properties?.QueueName === name)![0];
+
+  it('knows its table, token secret, batch queue and configuration; consumes the queue with partial batch failures', () => {
+    const [fnId, fn] = lambda('audit-sink');
+    expect(fn.Properties!.Environment.Variables).toMatchObject({
+      SHIPWATCH_TABLE_NAME: { Ref: expect.any(String) },
+      SHIPWATCH_AUDIT_TOKENS_SECRET_ARN: { Ref: secretIdFor('audit-tokens') },
+      SHIPWATCH_AUDIT_QUEUE_URL: { Ref: queueId('shipwatch-audit-batches') },
+      SHIPWATCH_AUDIT_CONFIG: 'ssm:/shipwatch/audit-config',
+    });
+    expect(lambda('findings-api')[1].Properties!.Environment.Variables.SHIPWATCH_AUDIT_CONFIG).toBe('ssm:/shipwatch/audit-config');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('shipwatch-audit-batches'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'shipwatch-audit-batches',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId('shipwatch-audit-batches-dlq'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    for (const name of ['audit-sink', 'findings-api']) {
+      const ssm = statementsOf(name).filter((s) => asList<string>(s.Action).some((a) => a.startsWith('ssm:')));
+      expect(ssm.flatMap((s) => asList<string>(s.Action))).toEqual(['ssm:GetParameter']);
+      expect(JSON.stringify(ssm[0].Resource)).toContain(':parameter/shipwatch/audit-config');
+    }
+  });
+
+  it('subscribes to the audit events of each auditClusters log group, with the permission to invoke it', () => {
+    const [fnId] = lambda('audit-sink');
+    for (const cluster of ['prod-eu', 'staging']) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: `/aws/eks/${cluster}/cluster`,
+        FilterPattern: '{ $.kind = "Event" }',
+        DestinationArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      });
+    }
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 2);
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'logs.amazonaws.com' });
+  });
+});
+
 describe('IAM', () => {
   it('uses no managed policies', () => {
     for (const [, role] of ofType('AWS::IAM::Role')) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
@@ -344,15 +487,23 @@ describe('HTTP API', () => {
   it('serves the webhook routes (verified in the function) and the IAM-authorised findings routes', () => {
     const byKey = routes();
     expect(Object.keys(byKey).sort()).toEqual([
+      'DELETE /baselines/{cluster}/{serviceAccount}',
+      'GET /baselines/{cluster}/{serviceAccount}',
+      'GET /compliance',
+      'GET /compliance/{framework}',
       'GET /findings',
       'GET /findings/{fingerprint}',
+      'GET /inventory',
+      'GET /stats',
+      'POST /audit/{cluster}',
       'POST /findings/{fingerprint}/reopen',
       'POST /findings/{fingerprint}/suppress',
       'POST /webhooks/github',
       'POST /webhooks/gitlab',
+      'POST /webhooks/registry',
     ]);
     for (const [key, route] of Object.entries(byKey)) {
-      if (key.includes(' /findings')) expect(route.AuthorizationType, key).toBe('AWS_IAM');
+      if (/ \/(findings|baselines|stats|compliance|inventory)/.test(key)) expect(route.AuthorizationType, key).toBe('AWS_IAM');
       else expect(route.AuthorizationType ?? 'NONE', key).toBe('NONE');
     }
   });
@@ -362,7 +513,7 @@ describe('HTTP API', () => {
       JSON.stringify(resources[integrationRef].Properties?.IntegrationUri);
     for (const [key, route] of Object.entries(routes())) {
       const integrationId = route.Target['Fn::Join'][1][1].Ref as string;
-      const expected = key.includes('/webhooks/') ? 'git-webhook' : 'findings-api';
+      const expected = key.endsWith('/webhooks/registry') ? 'registry-event' : key.includes('/webhooks/') ? 'git-webhook' : key.includes(' /audit/') ? 'audit-sink' : 'findings-api';
       expect(integrationFunction(integrationId), key).toContain(lambda(expected)[0]);
     }
   });

@@ -21,6 +21,7 @@ export default registerDetection({
   windowSeconds: 1800,
   evaluate(event, ctx) {
     if (!isAuthorizationFailure(event) || isControlPlane(event, ctx.settings)) return null;
+    // A 401 carries no user (authentication failed): like anonymous requests it counts per client IP.
     const anonymous = isAnonymous(event.user) || event.user.username === '';
     const ip = event.clientIP;
     const high = anonymous || isPublicIP(ip);

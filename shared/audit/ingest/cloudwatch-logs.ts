@@ -2,6 +2,7 @@
 // event carries `awslogs.data`, base64 of the gzipped JSON envelope. Each log event's message is
 // one audit event; the cluster is named by the log group `/aws/eks/<cluster>/cluster`.
 import { gunzipSync } from 'node:zlib';
+import type { AuditIngest, AuditIngestOutcome } from './sink.ts';
 
 /** The decoded subscription envelope (the fields Shipwatch uses). */
 export interface LogsEnvelope {
@@ -50,4 +51,39 @@ export function decodeCloudWatchLogs(data: string): DecodedLogs {
   if (logStream && !logStream.startsWith(AUDIT_STREAM_PREFIX)) return { kind: 'ignored', reason: 'log stream is not an API server audit stream' };
   const messages = envelope.logEvents.map((e) => e?.message).filter((m): m is string => typeof m === 'string');
   return { kind: 'audit', cluster, logStream, messages };
+}
+
+export type LogsIngestResult =
+  | { kind: 'control' }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'audit'; cluster: string; outcome: AuditIngestOutcome };
+
+/**
+ * One subscription delivery through the sink. Messages that are not JSON are counted as rejected
+ * (never alerted on); processing failures throw, so Lambda's retry of the delivery re-runs it
+ * (duplicates are recognised by auditID + stage).
+ */
+export async function ingestCloudWatchLogs(data: string, ingest: AuditIngest): Promise<LogsIngestResult> {
+  const decoded = decodeCloudWatchLogs(data);
+  if (decoded.kind !== 'audit') return decoded;
+  const items: unknown[] = [];
+  const unparseable: { index: number; message: string }[] = [];
+  decoded.messages.forEach((message, index) => {
+    try {
+      items.push(JSON.parse(message));
+    } catch {
+      unparseable.push({ index, message: 'log message is not JSON' });
+    }
+  });
+  const outcome = await ingest(decoded.cluster, items);
+  return {
+    kind: 'audit',
+    cluster: decoded.cluster,
+    outcome: {
+      ...outcome,
+      events: decoded.messages.length,
+      rejected: outcome.rejected + unparseable.length,
+      errors: [...unparseable, ...outcome.errors].slice(0, 10),
+    },
+  };
 }

@@ -13,7 +13,7 @@ export const cisEks: ComplianceFramework = {
   mappingVersion: '2026.11',
   refPrefix: 'CIS-EKS ',
   controls: [
-    { id: '2.1.1', title: 'Send the control-plane audit logs (and the other log types) to CloudWatch', rules: ['EKS-004'], automation: 'automated' },
+    { id: '2.1.1', title: 'Send the control-plane audit logs (and the other log types) to CloudWatch', rules: ['EKS-004', 'EKS-007'], automation: 'automated' },
     { id: '3.1.1', title: 'Keep the kubeconfig files of worker nodes readable by their owner only', automation: 'manual' },
     { id: '3.2.1', title: 'Turn off anonymous authentication on the kubelet', automation: 'manual' },
     { id: '4.1.1', title: 'Bind the cluster-admin role only where it is really needed', refs: ['CIS-K8S 5.1.1'], rules: ['AUDIT-014', 'AUDIT-015'], automation: 'partial' },

@@ -31,7 +31,7 @@ export const hipaaSecurityRule: ComplianceFramework = {
     { id: '164.312(a)(2)(ii)', title: 'Emergency access procedure: reach ePHI during an emergency', automation: 'manual' },
     { id: '164.312(a)(2)(iii)', title: 'Automatic logoff: end idle sessions', automation: 'manual' },
     { id: '164.312(a)(2)(iv)', title: 'Encryption and decryption: encrypt ePHI at rest', refs: ['PCI-DSS 3.5.1'], rules: ['EKS-003', 'ECR-004'], automation: 'partial' },
-    { id: '164.312(b)', title: 'Audit controls: record and examine activity in systems holding ePHI', refs: ['PCI-DSS 10.2.1'], rules: ['EKS-004', 'AUDIT-0*'], automation: 'partial' },
+    { id: '164.312(b)', title: 'Audit controls: record and examine activity in systems holding ePHI', refs: ['PCI-DSS 10.2.1'], rules: ['EKS-004', 'EKS-007', 'AUDIT-0*'], automation: 'partial' },
     {
       id: '164.312(c)(1)',
       title: 'Integrity: protect ePHI and the systems processing it from improper alteration',

@@ -53,7 +53,7 @@ export const nsaCisa: ComplianceFramework = {
       rules: ['AUDIT-014', 'AUDIT-015', 'AUDIT-016', 'AUDIT-017', 'AUDIT-018', 'AUDIT-019', 'AUDIT-020', 'AUDIT-021', 'AUDIT-022', 'AUDIT-024', 'AUDIT-035'],
       automation: 'partial',
     },
-    { id: 'Audit logging and threat detection: logging', title: 'Record control-plane audit logs and collect them centrally', rules: ['EKS-004'], automation: 'partial' },
+    { id: 'Audit logging and threat detection: logging', title: 'Record control-plane audit logs and collect them centrally', rules: ['EKS-004', 'EKS-007'], automation: 'partial' },
     {
       id: 'Audit logging and threat detection: threat detection',
       title: 'Watch the audit logs for attacks and act on what they show',

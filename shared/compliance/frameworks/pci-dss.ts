@@ -31,6 +31,7 @@ export const pciDss: ComplianceFramework = {
     { id: '7.2.2', title: 'Grant access by job function with least privilege', rules: ['AUDIT-014', 'AUDIT-015', 'AUDIT-016', 'AUDIT-017', 'AUDIT-018'], automation: 'partial' },
     { id: '7.2.5', title: 'Give system and application accounts only the privileges they need', rules: ['AUDIT-008', 'AUDIT-016'], automation: 'partial' },
     { id: '8.2.2', title: 'Do not share accounts; use shared identities only by exception', rules: ['AUDIT-020', 'AUDIT-024'], automation: 'partial' },
+    { id: '8.3.1', title: 'Authenticate every user and account with at least one factor (no empty passwords)', rules: ['IMG-009'], automation: 'partial' },
     {
       id: '8.6.2',
       title: 'Keep passwords of system and application accounts out of code, configuration and images',
@@ -38,7 +39,7 @@ export const pciDss: ComplianceFramework = {
       automation: 'automated',
     },
     { id: '8.6.3', title: 'Protect passwords of system and application accounts against misuse', automation: 'partial' },
-    { id: '10.2.1', title: 'Enable audit logs on all system components', rules: ['EKS-004'], automation: 'partial' },
+    { id: '10.2.1', title: 'Enable audit logs on all system components', rules: ['EKS-004', 'EKS-007'], automation: 'partial' },
     { id: '10.2.1.2', title: 'Log every action taken by an administrative identity', rules: ['AUDIT-009', 'AUDIT-010', 'AUDIT-011', 'AUDIT-012', 'AUDIT-013'], automation: 'partial' },
     { id: '10.2.1.4', title: 'Log invalid logical access attempts', rules: ['AUDIT-025', 'AUDIT-032'], automation: 'partial' },
     { id: '10.2.1.5', title: 'Log changes to identification and authentication credentials', rules: ['AUDIT-021', 'AUDIT-022', 'AUDIT-035'], automation: 'partial' },

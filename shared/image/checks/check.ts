@@ -3,16 +3,10 @@
 import type { z } from 'zod';
 import type { Severity } from '../../findings/finding.ts';
 import { registerRule, type RuleMeta } from '../../rules/registry.ts';
-import type { SecretFinding } from '../../secrets/scan.ts';
+import type { VulnerabilityMatch } from '../../vuln/match.ts';
 import type { LayerEntry, LayerFile } from '../analyzer.ts';
 import type { ImageConfig, ImageRef, InstalledPackage, Layer, OsRelease } from '../model.ts';
-
-/** A manifest the reader did not scan (an artifact, an attestation inside an index, an unknown media type). */
-export interface SkippedManifest {
-  digest: string | null;
-  mediaType: string | null;
-  reason: string;
-}
+import type { SkippedManifest } from '../read.ts';
 
 /** What the push (or the question asked) says about the image besides its bytes. */
 export interface ImageEvent {
@@ -23,17 +17,27 @@ export interface ImageEvent {
    * Notation): their kinds, or null when the source could not tell.
    */
   referrers: string[] | null;
-  /** Manifests of the image index that were skipped; reported once per image, on its first platform. */
+  /** Manifests the reader skipped next to this platform (artifacts, attestations, unknown media types). */
   skipped: SkippedManifest[];
 }
 
-/** A secret found in one file version of one layer (the file may be deleted or replaced later). */
+/** One SECRET-xx match in a layer file, as kept with the layer (masked, never the raw value). */
+export interface SecretHitRecord {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** 1-based line. */
+  line: number;
+  masked: string;
+}
+
+/** The secrets found in one file version of one layer (the file may be deleted or replaced later). */
 export interface LayerSecret {
   /** Path inside the image, without a leading `/`. */
   path: string;
   layerIndex: number;
   layerDigest: string;
-  hits: SecretFinding[];
+  hits: SecretHitRecord[];
 }
 
 /** One platform of an image, as the checks read it. */
@@ -51,6 +55,8 @@ export interface ImageFacts {
   secrets: LayerSecret[];
   packages: InstalledPackage[];
   os: OsRelease | null;
+  /** The packages' matches in the vulnerability data (empty when no data was given). */
+  vulnerabilities: VulnerabilityMatch[];
   event: ImageEvent;
   /** The clock the freshness checks use (injectable for tests). */
   now: Date;
@@ -69,12 +75,27 @@ export interface ImageHit {
   historyIndex?: number | null;
   /** Masked evidence (never a whole secret). */
   evidence?: string | null;
+  /** For vulnerability checks: the `vulnerability` block of the finding. */
+  vulnerability?: VulnerabilityBlock;
   /**
    * What makes this hit distinct inside the image, independent of the digest (a path, an ENV key, a
    * package name, a history instruction): the fingerprint is rule + repository + platform + this, so a
    * rebuilt image keeps its open findings.
    */
   field: string;
+}
+
+/** The finding's `vulnerability` block (design.md contract), plus whether a fixed version exists. */
+export interface VulnerabilityBlock {
+  id: string;
+  aliases: string[];
+  package: string;
+  installedVersion: string;
+  fixedVersion: string | null;
+  ecosystem: string;
+  fixAvailable: boolean;
+  /** CVSS base score behind the severity, when the record had a vector. */
+  cvssScore?: number | null;
 }
 
 export interface ImageCheck<O = unknown> extends RuleMeta {

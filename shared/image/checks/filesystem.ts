@@ -30,17 +30,44 @@ export function finalEntries(image: ImageFacts): Map<string, LayerEntry> {
   return final;
 }
 
+const finalFileCache = new WeakMap<ImageFacts, string[]>();
+
+/** Regular files of the final filesystem under a directory (no leading `/`), found in a sorted path list built once per image. */
+export function finalFilesUnder(image: ImageFacts, directory: string): string[] {
+  let paths = finalFileCache.get(image);
+  if (!paths) {
+    paths = [...finalEntries(image)].filter(([, e]) => isRegular(e)).map(([path]) => path).sort();
+    finalFileCache.set(image, paths);
+  }
+  const prefix = `${directory}/`;
+  let low = 0;
+  let high = paths.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (paths[mid] < prefix) low = mid + 1;
+    else high = mid;
+  }
+  const out: string[] = [];
+  for (let i = low; i < paths.length && paths[i].startsWith(prefix); i++) out.push(paths[i]);
+  return out;
+}
+
 export function isWhiteoutMarker(path: string): boolean {
   return /(?:^|\/)\.wh\./.test(path);
 }
 
 const deletedCache = new WeakMap<ImageFacts, Set<string>>();
 
-/** Whether a layer's version of a path was removed by a whiteout in a later layer. */
+/** Removed by a later layer's whiteout or opaque-directory marker (not merely replaced by a newer version). */
+export function whitedOut(entry: Pick<LayerEntry, 'deleted' | 'removal'>): boolean {
+  return entry.deleted && entry.removal?.by !== 'replaced';
+}
+
+/** Whether a layer's version of a path was removed by a whiteout (or opaque directory) in a later layer. */
 export function deletedInLaterLayer(image: ImageFacts, path: string, layerIndex: number): boolean {
   let deleted = deletedCache.get(image);
   if (!deleted) {
-    deleted = new Set(image.entries.filter((e) => e.deleted).map((e) => `${e.layerIndex}\u0000${normalizePath(e.path)}`));
+    deleted = new Set(image.entries.filter(whitedOut).map((e) => `${e.layerIndex}\u0000${normalizePath(e.path)}`));
     deletedCache.set(image, deleted);
   }
   return deleted.has(`${layerIndex}\u0000${normalizePath(path)}`);

@@ -61,6 +61,14 @@ export interface SensitiveFile {
  * whether a later layer's whiteout removed that version.
  */
 export function sensitiveFiles(image: ImageFacts): SensitiveFile[] {
+  let files = sensitiveCache.get(image);
+  if (!files) sensitiveCache.set(image, (files = findSensitiveFiles(image)));
+  return files;
+}
+
+const sensitiveCache = new WeakMap<ImageFacts, SensitiveFile[]>();
+
+function findSensitiveFiles(image: ImageFacts): SensitiveFile[] {
   const secretsOf = new Map<string, LayerSecret>();
   for (const s of image.secrets) secretsOf.set(`${s.layerIndex}\u0000${normalizePath(s.path)}`, s);
   const found = new Map<string, SensitiveFile>();
@@ -82,7 +90,7 @@ export function sensitiveFiles(image: ImageFacts): SensitiveFile[] {
     if (rule && holds(rule, file)) add(path, file.layerIndex, rule.what);
   }
   for (const s of image.secrets) {
-    if (s.hits.some((h) => h.rule.id === 'SECRET-09')) add(normalizePath(s.path), s.layerIndex, 'GCP service-account key file');
+    if (s.hits.some((h) => h.ruleId === 'SECRET-09')) add(normalizePath(s.path), s.layerIndex, 'GCP service-account key file');
   }
   return [...found.values()].sort((a, b) => a.layerIndex - b.layerIndex || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -5,6 +5,8 @@ import type { Descriptor, FetchedManifest } from '../manifest.ts';
 export interface RootManifest {
   /** Null for a `docker save` archive in the legacy layout, which has no manifest blobs. */
   manifest: FetchedManifest | null;
+  /** The digest to report for it; null when it is not content-addressed (an OCI layout's index.json). */
+  digest: string | null;
   /** The legacy archive's image, already in manifest form (config and layer descriptors). */
   legacy?: { config: Descriptor; layers: Descriptor[] };
   registry: string;
@@ -19,6 +21,8 @@ export interface RootManifest {
 export interface ImageStore {
   /** For messages: the reference or path. */
   readonly name: string;
+  /** A registry (blobs come over the network) rather than local files. */
+  readonly remote: boolean;
   roots(): Promise<RootManifest[]>;
   manifest(descriptor: Descriptor): Promise<FetchedManifest>;
   blob(descriptor: Descriptor, signal?: AbortSignal): Promise<Readable>;

@@ -54,8 +54,8 @@ export function parseHcl(filename: string, text: string): Record<string, unknown
   if (out === null) throw new Error('@cdktf/hcl2json did not answer synchronously');
   const { error, result } = out as { error: string | null; result: string | null };
   if (error) {
-    // "parse config: [main.tf:12,3-4: Missing expression; ...]"
-    const position = /:(\d+),\d+(?:-\d+)?:/.exec(error);
+    // "parse config: [main.tf:12,3-4: Missing expression; ...]" or "main.tf:2,10-3,1: ..."
+    const position = /:(\d+),\d+(?:-(?:\d+,)?\d+)?:/.exec(error);
     throw new HclSyntaxError(error.replace(/^parse config: \[|\]$/g, ''), position ? Number(position[1]) : null);
   }
   return JSON.parse(result ?? '{}') as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { isInstall, packageCommands } from '../../../iac/docker/packages.ts';
 import { imageCheck } from '../check.ts';
-import { finalEntries, isRegular } from '../filesystem.ts';
+import { finalFilesUnder } from '../filesystem.ts';
 import { commandsOf, describeStep, removesPath, runSteps, stepField } from '../history.ts';
 
 const APT_LISTS = 'var/lib/apt/lists';
@@ -23,7 +23,7 @@ export default imageCheck({
       yield { message: `${describeStep(step)}: ${[...new Set(apt.map((p) => `${p.program} ${p.subcommand}`))].join(', ')} without rm -rf /var/lib/apt/lists/* in the same RUN`, historyIndex: step.index, field: stepField(step) };
     }
     if (reported) return;
-    const lists = [...finalEntries(image)].filter(([path, e]) => isRegular(e) && path.startsWith(`${APT_LISTS}/`) && path !== `${APT_LISTS}/lock`);
+    const lists = finalFilesUnder(image, APT_LISTS).filter((path) => path !== `${APT_LISTS}/lock`);
     if (lists.length > 0) yield { message: `/${APT_LISTS}/ holds ${lists.length} file(s) in the final filesystem`, path: APT_LISTS, field: `path:${APT_LISTS}` };
   },
 });

@@ -1,6 +1,6 @@
 import { hasOption, packageCommands } from '../../../iac/docker/packages.ts';
 import { imageCheck } from '../check.ts';
-import { finalEntries, isRegular } from '../filesystem.ts';
+import { finalFilesUnder } from '../filesystem.ts';
 import { commandsOf, describeStep, removesPath, runSteps, stepField } from '../history.ts';
 
 const APK_CACHE = 'var/cache/apk';
@@ -23,7 +23,7 @@ export default imageCheck({
       yield { message: `${describeStep(step)}: apk add without --no-cache`, historyIndex: step.index, field: stepField(step) };
     }
     if (reported) return;
-    const cached = [...finalEntries(image)].filter(([path, e]) => isRegular(e) && CACHED_FILE.test(path));
+    const cached = finalFilesUnder(image, APK_CACHE).filter((path) => CACHED_FILE.test(path));
     if (cached.length > 0) yield { message: `/${APK_CACHE}/ holds ${cached.length} cached package or index file(s) in the final filesystem`, path: APK_CACHE, field: `path:${APK_CACHE}` };
   },
 });

@@ -1,6 +1,6 @@
 import { isInstall, packageCommands, type PackageCommand } from '../../../iac/docker/packages.ts';
 import { imageCheck } from '../check.ts';
-import { finalEntries, isRegular } from '../filesystem.ts';
+import { finalFilesUnder } from '../filesystem.ts';
 import { commandsOf, describeStep, removesPath, runSteps, stepField } from '../history.ts';
 
 const CACHE_DIRECTORIES = ['var/cache/yum', 'var/cache/dnf', 'var/cache/zypp'];
@@ -30,7 +30,7 @@ export default imageCheck({
     }
     if (reported) return;
     for (const dir of CACHE_DIRECTORIES) {
-      const files = [...finalEntries(image)].filter(([path, e]) => isRegular(e) && path.startsWith(`${dir}/`));
+      const files = finalFilesUnder(image, dir);
       if (files.length > 0) yield { message: `/${dir}/ holds ${files.length} file(s) in the final filesystem`, path: dir, field: `path:${dir}` };
     }
   },

@@ -14,14 +14,14 @@ export default imageCheck({
       if (deletedInLaterLayer(image, file.path, file.layerIndex)) continue;
       for (const hit of file.hits) {
         yield {
-          message: `/${file.path} line ${hit.line}: ${hit.message} (${hit.rule.id})`,
+          message: `/${file.path} line ${hit.line}: ${hit.message} (${hit.ruleId})`,
           severity: hit.severity,
           path: file.path,
           line: hit.line,
           evidence: hit.masked,
           layerDigest: file.layerDigest,
           historyIndex: image.layers[file.layerIndex]?.historyIndex ?? null,
-          field: `file:${file.path}:${hit.rule.id}:${hit.masked}`,
+          field: `file:${file.path}:${hit.ruleId}:${hit.masked}`,
         };
       }
     }

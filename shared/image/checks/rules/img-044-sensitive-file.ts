@@ -16,7 +16,7 @@ export default imageCheck({
       if (file.deleted) continue;
       const secret = file.secret?.hits[0];
       yield {
-        message: `/${file.path}: ${file.what}${secret ? `, holding ${secret.message} (${secret.rule.id})` : ''}`,
+        message: `/${file.path}: ${file.what}${secret ? `, holding ${secret.message} (${secret.ruleId})` : ''}`,
         severity: secret ? 'critical' : undefined,
         path: file.path,
         line: secret?.line ?? null,

@@ -18,12 +18,12 @@ export default imageCheck({
       for (const hit of file.hits) {
         reported.add(`${file.layerIndex}\u0000${file.path}`);
         yield {
-          message: `/${file.path} line ${hit.line}: ${hit.message} (${hit.rule.id}) in layer ${file.layerIndex + 1}${where.historyIndex !== null ? ` (history #${where.historyIndex})` : ''}, deleted by a later layer but still in the image`,
+          message: `/${file.path} line ${hit.line}: ${hit.message} (${hit.ruleId}) in layer ${file.layerIndex + 1}${where.historyIndex !== null ? ` (history #${where.historyIndex})` : ''}, deleted by a later layer but still in the image`,
           path: file.path,
           line: hit.line,
           evidence: hit.masked,
           ...where,
-          field: `deleted:${file.path}:${hit.rule.id}:${hit.masked}`,
+          field: `deleted:${file.path}:${hit.ruleId}:${hit.masked}`,
         };
       }
     }

@@ -1,0 +1,84 @@
+// The baseline learner: given a batch's baseline proposals (AUDIT-BASELINE-001/002 matches), it
+// learns the tuples of identities still in their learning period and confirms the proposals that
+// fall outside a learned set afterwards. Event time decides (so replayed logs learn and alert as
+// they would have live); the store keeps the sets bounded and shared across Lambda instances.
+import type { AuditEvent } from '../event.ts';
+import type { AuditSettings } from '../settings.ts';
+import type { Baseline, BaselineStore } from './store.ts';
+import { baselineSubject, type BaselineSubject } from './subject.ts';
+
+export const DEFAULT_LEARNING_DAYS = 7;
+/** About 200 bytes per tuple in DynamoDB: 512 tuples stay far below the 400 KB item limit. */
+export const DEFAULT_MAX_TUPLES = 512;
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface BaselineProposal {
+  event: AuditEvent;
+  /** Event time, epoch ms. */
+  at: number;
+}
+
+export interface BaselineOutcome {
+  /** Per proposal, in order: true when it is new behaviour after learning (raise it). */
+  confirmed: boolean[];
+  /** Tuples added to baselines by this batch. */
+  learned: number;
+  /** Identities whose baseline hit maxTuples in this batch. */
+  saturated: number;
+}
+
+export function baselineLimits(settings: AuditSettings): { learningMs: number; maxTuples: number } {
+  const configured = settings.config.baseline;
+  return { learningMs: (configured?.learningDays ?? DEFAULT_LEARNING_DAYS) * DAY_MS, maxTuples: configured?.maxTuples ?? DEFAULT_MAX_TUPLES };
+}
+
+export class BaselineLearner {
+  constructor(readonly store: BaselineStore) {}
+
+  async confirm(cluster: string, proposals: readonly BaselineProposal[], settings: AuditSettings): Promise<BaselineOutcome> {
+    const { learningMs, maxTuples } = baselineLimits(settings);
+    const confirmed = proposals.map(() => false);
+    const byIdentity = new Map<string, { subject: BaselineSubject; at: number; index: number }[]>();
+    proposals.forEach((p, index) => {
+      const subject = baselineSubject(p.event, settings);
+      if (!subject) return;
+      const list = byIdentity.get(subject.identity) ?? [];
+      list.push({ subject, at: p.at, index });
+      byIdentity.set(subject.identity, list);
+    });
+    if (byIdentity.size === 0) return { confirmed, learned: 0, saturated: 0 };
+
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const batchStart = proposals.reduce((min, p) => Math.min(min, p.at), Number.POSITIVE_INFINITY);
+    // Humans learn from the cluster's first baseline event: a person first seen later is already "new".
+    const needsCluster = [...byIdentity.values()].some((list) => list[0].subject.kind === 'human');
+    const clusterWindow = needsCluster ? await this.store.clusterStart(cluster, { firstSeen: iso(batchStart), learningUntil: iso(batchStart + learningMs) }) : null;
+
+    let learned = 0;
+    let saturated = 0;
+    await Promise.all(
+      [...byIdentity.values()].map(async (list) => {
+        const { identity, kind } = list[0].subject;
+        const first = list.reduce((min, l) => Math.min(min, l.at), Number.POSITIVE_INFINITY);
+        let baseline: Baseline = await this.store.getOrStart(cluster, identity, {
+          kind,
+          firstSeen: iso(first),
+          learningUntil: kind === 'human' ? clusterWindow!.learningUntil : iso(first + learningMs),
+        });
+        const learningUntil = Date.parse(baseline.learningUntil);
+        const known = new Set(baseline.tuples);
+        const toLearn = [...new Set(list.filter((l) => l.at < learningUntil && !known.has(l.subject.key)).map((l) => l.subject.key))];
+        if (toLearn.length > 0 && !(baseline.saturated && known.size >= maxTuples)) {
+          const wasSaturated = baseline.saturated;
+          baseline = await this.store.learn(cluster, identity, toLearn, maxTuples);
+          const after = new Set(baseline.tuples);
+          learned += toLearn.filter((t) => after.has(t)).length;
+          if (baseline.saturated && !wasSaturated) saturated++;
+          for (const t of after) known.add(t);
+        }
+        for (const l of list) if (l.at >= learningUntil && !known.has(l.subject.key)) confirmed[l.index] = true;
+      }),
+    );
+    return { confirmed, learned, saturated };
+  }
+}
