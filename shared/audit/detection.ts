@@ -15,11 +15,12 @@
 //   first of ResponseStarted/ResponseComplete wins; only events that match something need it, as
 //   evaluation is pure), computes outcome and client IP. A detection still checks the outcome
 //   itself (`event.notFailed` is "not failed", the catalog default).
-// - §0.3 user exceptions (`audit.exceptions` in .shipwatch.yaml): field matchers over the event
-//   and the match (user, group, namespace, name, resource, verb, image, userAgent, sourceIP,
-//   command). A matching exception does not drop the match: the finding is kept, suppressed, and
-//   names the exception in `audit.suppressedBy`. E-PLAT and E-IMG are catalog exceptions that a
-//   detection applies itself with `isPlatformActivity` / `isTrustedImage` (no finding at all).
+// - §0.3 user exceptions (`audit.exceptions` in .shipwatch.yaml, and those of the detections named
+//   in `exceptionsFrom`): field matchers over the event and the match (user, group, namespace,
+//   name, resource, verb, image, userAgent, sourceIP, command). A matching exception does not drop
+//   the match: the finding is kept, suppressed, and names the exception in `audit.suppressedBy`.
+//   E-PLAT and E-IMG are catalog exceptions that a detection applies itself with
+//   `isPlatformActivity` / `isTrustedImage` (no finding at all).
 // - §0.5 grouping: the group key is detection id + cluster + `match.key`; a match inside an open
 //   group's window (`windowSeconds`: 60 min by default, POD_SPEC_WINDOW_SECONDS for pod-spec
 //   detections) increments count/lastSeen of that finding instead of alerting again. The
@@ -111,6 +112,8 @@ export interface Detection<O = Record<string, unknown>> extends RuleMeta {
   threshold?: ThresholdSpec;
   /** Detections whose matches on the same event this one replaces (listed in its finding). */
   absorbs?: readonly string[];
+  /** Detections whose user exceptions apply to this one too (AUDIT-010 shares AUDIT-009's allow-list). */
+  exceptionsFrom?: readonly string[];
   /**
    * Learned-behaviour detection (shared/audit/baseline/): its matches are proposals that the
    * processor's baseline learner confirms or drops; without a baseline store it does not run.

@@ -133,7 +133,8 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
     const threshold = detection.threshold
       ? { count: configured?.count ?? detection.threshold.count, windowSeconds: configured?.windowSeconds ?? detection.threshold.windowSeconds, distinct: detection.threshold.distinct === true }
       : null;
-    prepared.push({ detection, ctx, exceptions: exceptions.filter((e) => e.detection === id), threshold });
+    const exceptionIds = new Set([id, ...(detection.exceptionsFrom ?? [])]);
+    prepared.push({ detection, ctx, exceptions: exceptions.filter((e) => exceptionIds.has(e.detection)), threshold });
   }
 
   // Detections per objectRef.resource and verb, built on first use of each pair.

@@ -150,6 +150,13 @@ describe('user-defined exceptions (§0.3)', () => {
     expect(only(result, 'AUDIT-009').suppressed).toBe(true);
   });
 
+  it('AUDIT-009 exceptions cover AUDIT-010 too (one exec allow-list), matched on the command', async () => {
+    const exceptions = [{ detection: 'AUDIT-009', name: 'backup', match: { user: HUMAN.username, command: 'tar cf - /data' }, reason: 'nightly copy-out' }];
+    const allowed = only(await runAudit([exec({ command: ['tar', 'cf', '-', '/data'] })], { exceptions }), 'AUDIT-010');
+    expect([allowed.suppressed, allowed.audit?.suppressedBy]).toEqual([true, 'backup']);
+    expect(only(await runAudit([exec({ command: ['cat', '/etc/shadow'] })], { exceptions }), 'AUDIT-010').suppressed).toBe(false);
+  });
+
   it('every field must match; exceptions of other detections do not apply', async () => {
     const result = await runAudit([exec()], {
       exceptions: [

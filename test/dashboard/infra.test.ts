@@ -114,7 +114,7 @@ describe('dashboard site', () => {
       const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(s);
       // The stand-in API and function of this test are not part of the site.
       const ours = report.violations
-        .map((v) => ({ ...v, violatingResources: v.violatingResources.filter((r) => !/^Site\/(FindingsApi|Api)\//.test(r.constructPath)) }))
+        .map((v) => ({ ...v, violatingResources: v.violatingResources.filter((r) => !/^Site\/(FindingsApi|Api)\//.test(r.constructPath ?? '')) }))
         .filter((v) => v.violatingResources.length > 0);
       expect(ours.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     }

@@ -309,8 +309,8 @@ describe('bad input', () => {
 
   it('stops a gzip bomb at the decompressed-bytes limit with a clear error', async () => {
     const set = new BlobSet();
-    // 64 MiB of zeros compress to ~64 KiB.
-    const bomb = gzipSync(await tarOf([{ path: 'zeros', content: Buffer.alloc(64 * 1024 * 1024) }]));
+    // 32 MiB of zeros compress to ~32 KiB.
+    const bomb = gzipSync(await tarOf([{ path: 'zeros', content: Buffer.alloc(32 * 1024 * 1024) }]));
     const layer = set.add(bomb, 'application/vnd.oci.image.layer.v1.tar+gzip');
     const config = set.json({ architecture: 'amd64', os: 'linux' }, 'application/vnd.oci.image.config.v1+json');
     const manifest = set.json({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer] }, 'application/vnd.oci.image.manifest.v1+json');

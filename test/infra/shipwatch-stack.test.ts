@@ -27,7 +27,7 @@ const CONTEXT = {
 };
 
 /** Actions AWS only accepts with Resource "*" (no resource-level permissions). */
-const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams', 'ecr:GetAuthorizationToken', 'eks:ListClusters', 'ecr:DescribeRepositories', 'ecr:GetRegistryScanningConfiguration']);
+const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams', 'ecr:GetAuthorizationToken', 'eks:ListClusters', 'ecr:DescribeRepositories', 'ecr:GetRegistryScanningConfiguration', 'inspector2:ListFindings']);
 const DATA_SERVICES = ['dynamodb', 'sqs', 'sns', 'secretsmanager', 's3', 'kms'];
 
 let outdir: string;

@@ -206,6 +206,20 @@ export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, lay
     if (!byPath && !sniffing.length) return drain();
     if (header.size > plan.maxFileBytes) {
       if (byPath) oversized++;
+      else {
+        // Not read, but counted when an analyzer would have wanted it (a large Go binary, say).
+        const head: Buffer[] = [];
+        let length = 0;
+        stream.on('data', (data: unknown) => {
+          if (length < HEAD_BYTES) {
+            head.push(data as Buffer);
+            length += (data as Buffer).length;
+            if (length >= HEAD_BYTES && sniffing.some((a) => a.wantsContent!(path, Buffer.concat(head), header.mode))) oversized++;
+          }
+        });
+        stream.on('end', () => next());
+        return;
+      }
       return drain();
     }
     // Kept content goes straight into one buffer of the declared size: no chunk list, no second copy.

@@ -141,6 +141,15 @@ describe('Go binary analyzer', () => {
     expect(result.analysis.packages.map((p) => p.name)).toContain('github.com/spf13/cobra');
   });
 
+  it('does not read binaries over the file size limit, and says so', async () => {
+    const set = new BlobSet();
+    const image = await set.image([{ entries: [{ path: 'usr/local/bin/tool', content: goBinary({ goVersion: 'go1.22.1', modinfo: MODINFO, format: 'inline' }), mode: 0o755 }] }]);
+    const [result] = await readImage(set.writeLayout([image.manifest]), { layerCache: null, limits: { maxFileBytes: 256 } });
+    if (result.status !== 'scanned') throw new Error(result.status);
+    expect(result.analysis.packages).toEqual([]);
+    expect(result.warnings).toEqual([expect.stringMatching(/1 wanted file larger than 256 B \(maxFileBytes\) not read/)]);
+  });
+
   it('maps toolchain versions to the form OSV uses', () => {
     expect(goToolchainVersion('go1.21.5')).toBe('1.21.5');
     expect(goToolchainVersion('go1.20')).toBe('1.20.0');

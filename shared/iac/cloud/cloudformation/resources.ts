@@ -4,6 +4,7 @@
 import { presentText, toBool, toText, toTextList } from '../convert.ts';
 import { decodePolicy } from '../policy.ts';
 import {
+  containsUnknown,
   isUnknown,
   UNKNOWN,
   type CloudSubject,
@@ -84,11 +85,11 @@ class Intrinsics {
         if (chosen === true) return this.resolve(arg[1]);
         if (chosen === false) return this.resolve(arg[2]);
         const [a, b] = [this.resolve(arg[1]), this.resolve(arg[2])];
-        return JSON.stringify(a) === JSON.stringify(b) && !containsUnknownDeep(a) ? a : UNKNOWN;
+        return JSON.stringify(a) === JSON.stringify(b) && !containsUnknown(a) ? a : UNKNOWN;
       }
       case 'Fn::Equals': {
         const [a, b] = args();
-        if (containsUnknownDeep(a) || containsUnknownDeep(b)) return UNKNOWN;
+        if (containsUnknown(a) || containsUnknown(b)) return UNKNOWN;
         return JSON.stringify(a) === JSON.stringify(b);
       }
       case 'Fn::Not': {
@@ -148,13 +149,6 @@ class Intrinsics {
     });
     return unknown ? UNKNOWN : out;
   }
-}
-
-function containsUnknownDeep(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknownDeep);
-  const map = asRecord(value);
-  return map ? Object.values(map).some(containsUnknownDeep) : false;
 }
 
 /** Reads one resource's resolved properties as settings named by their property path. */
