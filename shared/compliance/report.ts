@@ -6,7 +6,7 @@ import type { ScanResult } from '../scan/result.ts';
 import { classify, type SourceFile } from '../scan/sources.ts';
 import { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND, missingInput, ruleInScope } from './scope.ts';
 export { AWS_TEMPLATE_KIND, DOCKERFILE_KIND, FILE_KIND } from './scope.ts';
-import { controlRefs, frameworkById, normalizeRef, rulePatternMatches, type Automation, type ComplianceControl, type ComplianceFramework } from './framework.ts';
+import { controlRefs, frameworkById, normalizeRef, rulePatternMatches, type ComplianceControl, type ComplianceFramework } from './framework.ts';
 import { ruleInReportScope, ruleSources, sourceInReportScope, type ReportScope } from './report-scope.ts';
 import type { ComplianceReport, ControlResult, ControlStatus } from './model.ts';
 export { CONTROL_STATUSES, type ComplianceReport, type ControlResult, type ControlStatus } from './model.ts';
@@ -144,8 +144,9 @@ function ruleUniverse(registered: readonly RuleRef[], findings: readonly Finding
   return [...registered, ...extra.values()];
 }
 
+/** The engine's own test; it reads only the id and `offByDefault`, which every rule reference has. */
 function isEnabled(rule: RuleRef, config: ShipwatchConfig): boolean {
-  return ruleEnabled({ ...rule, offByDefault: rule.offByDefault ?? false } as RuleMeta, config);
+  return ruleEnabled(rule as RuleMeta, config);
 }
 
 function latest(times: (string | null)[]): string | null {

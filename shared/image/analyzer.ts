@@ -83,7 +83,8 @@ export interface Analyzer {
   /**
    * Reduces a wanted file while its layer streams (the build info of a binary, the pom.properties
    * inside a jar), so large files are neither kept nor cached; `analyze` then receives the reduced
-   * bytes as `content`. Null drops the file.
+   * bytes as `content`. Null drops the file. `file.content` may be a buffer the walk reuses for the
+   * next file: the result must not share memory with it.
    */
   condense?(file: LayerFile): Buffer | null;
   /**

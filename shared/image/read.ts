@@ -11,7 +11,7 @@ import './analyzers/all.ts';
 import { parseImageRef } from '../iac/image-ref.ts';
 import { allAnalyzers, type Analyzer, type AnalysisResult, type LayerEntry, type LayerFile } from './analyzer.ts';
 import { sharedLayerCache, type LayerCache } from './layers/cache.ts';
-import { DecompressionBudget, checkedBlob, decompressed } from './layers/decompress.ts';
+import { DecompressionBudget, layerContent } from './layers/decompress.ts';
 import { mergeLayers } from './layers/merge.ts';
 import { walkLayer, type FileInspector, type LayerScan, type WalkPlan } from './layers/walk.ts';
 import { ImageLimitError, ImageReadError, formatBytes, imageLimits, type ImageLimits } from './limits.ts';
@@ -338,7 +338,15 @@ async function readLayer(ctx: Context, layer: Layer, descriptor: Descriptor, ind
   }
   const blob = await ctx.store.blob(descriptor, signal);
   try {
-    const scan = await walkLayer(decompressed(checkedBlob(blob, layer.digest, layer.size, ctx.verifyLayers), budget, layer.digest), layer, index, ctx.plan);
+    const content = await layerContent(blob, layer.digest, layer.size, ctx.verifyLayers, budget);
+    let scan: LayerScan;
+    try {
+      scan = await walkLayer(content.tar, layer, index, ctx.plan);
+      content.finish();
+    } catch (e) {
+      throw content.explain(e as Error);
+    }
+    scan.decompressedBytes = content.bytes;
     ctx.cache?.set(key, scan);
     return scan;
   } finally {
@@ -356,9 +364,11 @@ async function assemble<T>(ctx: Context, config: ImageConfig, layers: Layer[], s
 
   scans.forEach((scan, k) => {
     const layerRemovals = removals[k];
-    scan.entries.forEach((entry, i) => {
+    scan.entries.forEach((e, i) => {
       const removal = layerRemovals[i];
-      entries.push({ ...entry, layerIndex: k, deleted: removal !== null, removal });
+      const entry: LayerEntry = { path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, layerIndex: k, deleted: removal !== null, removal };
+      if (e.linkname !== undefined) entry.linkname = e.linkname;
+      entries.push(entry);
     });
     for (const captured of scan.files) {
       const removal = layerRemovals[captured.entry];

@@ -1,6 +1,6 @@
 // The findings API as a pure router over a FindingStore; the Lambda handler and the local server
 // only translate their requests into this shape and back.
-//   GET  /findings                          list (filters source, severity, status, repo, image, cluster; cursor; limit)
+//   GET  /findings                          list (filters source, severity, status, repo, image, cluster, rule, q; cursor; limit)
 //   GET  /findings/{fingerprint}            one finding with its history
 //   POST /findings/{fingerprint}/suppress   { reason, expires? } recorded with the caller as who
 //   POST /findings/{fingerprint}/reopen     { reason? }

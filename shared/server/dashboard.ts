@@ -46,6 +46,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const BUILD_INFO = 'build-info.json';
+/** A build lock older than this was left by a process that died while building. */
+const STALE_LOCK_MS = 5 * 60_000;
 
 /** The repository (or installed package) root: the nearest folder up whose package.json is shipwatch's. */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -121,20 +123,29 @@ export async function ensureDashboardBuild(root: string = packageRoot()): Promis
     throw new Error('the dashboard is not built and Vite is not installed: run `npm run build:dashboard` in a full checkout');
   }
   mkdirSync(dirname(out), { recursive: true });
-  const temporary = `${out}.${process.pid}.${Date.now()}.tmp`;
-  await build({ ...dashboardViteConfig(root, temporary), configFile: false });
-  if (builtVersion(out) === version) {
-    rmSync(temporary, { recursive: true, force: true }); // another process built the same sources meanwhile
-    return out;
+  // One build at a time across processes (test workers, a second `serve`): the others wait for it.
+  const lock = `${out}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (builtVersion(out) === version) return out;
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
-  rmSync(out, { recursive: true, force: true });
   try {
+    if (builtVersion(out) === version) return out;
+    const temporary = `${out}.${process.pid}.tmp`;
+    await build({ ...dashboardViteConfig(root, temporary), configFile: false });
+    rmSync(out, { recursive: true, force: true });
     renameSync(temporary, out);
-  } catch {
-    rmSync(temporary, { recursive: true, force: true });
-    if (builtVersion(out) !== version) throw new Error(`could not move the dashboard build into ${out}`);
+    return out;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
-  return out;
 }
 
 function builtVersion(out: string): number | null {

@@ -46,7 +46,7 @@ import {
 } from '../pipeline/lifecycle.ts';
 import { scopeKey, storedFingerprint, type FindingScope, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
 import type { ApplyScanExtras, DeliveryLog, FindingFilter, FindingStore, Page, VisitResult } from '../pipeline/ports.ts';
-import { decodeCursor, DEFAULT_VISIT_MAX, encodeCursor, InvalidCursorError, pageLimit, searchText, searchWords } from './paging.ts';
+import { decodeCursor, DYNAMO_VISIT_MAX, encodeCursor, InvalidCursorError, pageLimit, searchText, searchWords } from './paging.ts';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -245,10 +245,10 @@ export class DynamoFindingStore implements FindingStore {
   /**
    * Reads the matching findings from the indexes: the target's partition of gsi1 when the filter
    * names a repo, image or cluster, else the status partitions of gsi2 (all three unless the filter
-   * has a status). Bounded by `max` (default 100,000 findings); the other filters run server side.
+   * has a status). Bounded by `max` (default 50,000 findings); the other filters run server side.
    */
   async visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options: { max?: number } = {}): Promise<VisitResult> {
-    const max = options.max ?? DEFAULT_VISIT_MAX;
+    const max = options.max ?? DYNAMO_VISIT_MAX;
     const [primary, ...otherTargets] = filterTargets(filter);
     const { conditions, names, values } = filterConditions(filter, otherTargets);
     const reads: Omit<QueryCommandInput, 'TableName'>[] = primary

@@ -18,7 +18,7 @@ import {
 } from '../pipeline/lifecycle.ts';
 import { scopeKey, storedFingerprint, type FindingScope, type FindingStatus, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
 import type { ApplyScanExtras, DeliveryLog, FindingFilter, FindingStore, Page, VisitResult } from '../pipeline/ports.ts';
-import { compareListing, decodeCursor, DEFAULT_VISIT_MAX, encodeCursor, InvalidCursorError, type ListingKey, pageLimit, searchText, searchWords } from './paging.ts';
+import { compareListing, decodeCursor, encodeCursor, InvalidCursorError, type ListingKey, pageLimit, searchText, searchWords } from './paging.ts';
 import { SnapshotFile } from './snapshot.ts';
 
 export const DEFAULT_STORE_DIR = '.shipwatch';
@@ -190,7 +190,7 @@ export class LocalFindingStore implements FindingStore {
   }
 
   async visit(filter: FindingFilter, visit: (finding: StoredFinding) => void, options: { max?: number } = {}): Promise<VisitResult> {
-    const max = options.max ?? DEFAULT_VISIT_MAX;
+    const max = options.max ?? Infinity;
     const [target] = filterTargets(filter);
     const matches = this.matcher(filter);
     let visited = 0;

@@ -50,8 +50,12 @@ export function decodeCursor(cursor: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Findings a visit hands over at most unless told otherwise: aggregates over more are reported as truncated. */
-export const DEFAULT_VISIT_MAX = 100_000;
+/**
+ * Findings a DynamoDB visit reads at most unless told otherwise, so an aggregate fits the findings
+ * API's time limit; aggregates over more say they are truncated. The embedded store, in memory,
+ * visits everything.
+ */
+export const DYNAMO_VISIT_MAX = 50_000;
 
 /** The text the `text` filter searches: rule, title, message, file, resource, container and target, lower case. */
 export function searchText(f: StoredFinding): string {

@@ -9,7 +9,7 @@ import type { FindingStore } from '../../shared/pipeline/ports.ts';
 import type { FindingStats } from '../../shared/pipeline/stats.ts';
 import { createFindingsTable, DynamoFindingStore } from '../../shared/store/dynamodb.ts';
 import { LocalFindingStore } from '../../shared/store/local.ts';
-import { testClock } from '../store/support.ts';
+import { finding, scanRecord, testClock } from '../store/support.ts';
 import { useMoto } from '../support/aws.ts';
 import { API, CLUSTER, IMAGE, seedEstate, SHOP, XSS_NAME } from './support.ts';
 
@@ -54,6 +54,33 @@ function storeBehaviour(name: string, makeStore: () => Promise<FindingStore>) {
 }
 
 storeBehaviour('LocalFindingStore', () => LocalFindingStore.open({ dir: null, now: testClock(NOW).now }));
+
+describe('LocalFindingStore listing', () => {
+  it('pages through its sorted listing without gaps or repeats, also when findings change between pages', async () => {
+    const clock = testClock(NOW);
+    const store = await LocalFindingStore.open({ dir: null, now: clock.now });
+    const severities = ['critical', 'high', 'medium', 'low'] as const;
+    await store.applyScan(SHOP, Array.from({ length: 40 }, (_, i) => finding(`f${i}`, { severity: severities[i % 4] })), scanRecord('2026-11-19T00:00:00Z'));
+    const first = await store.query({}, { limit: 15 });
+    expect(first.items.map((f) => f.severity).slice(0, 10)).toEqual([...Array(10).fill('critical')]);
+    // A change between pages: a finding already listed is suppressed, one not listed yet too.
+    await store.suppress(first.items[0].fingerprint, 'alice', 'accepted', null);
+    const later = (await store.query({}, { limit: 40 })).items.find((f) => !first.items.includes(f))!;
+    await store.suppress(later.fingerprint, 'alice', 'accepted', null);
+    const seen = first.items.map((f) => f.fingerprint);
+    let cursor = first.cursor;
+    while (cursor) {
+      const page = await store.query({}, { limit: 15, cursor });
+      seen.push(...page.items.map((f) => f.fingerprint));
+      cursor = page.cursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(39); // 40, less the one suppressed before it was listed
+    expect(seen).not.toContain(later.fingerprint);
+    // Filters read the same listing.
+    expect((await store.query({ severity: 'low', source: 'iac' }, { limit: 5 })).items.every((f) => f.severity === 'low')).toBe(true);
+  });
+});
 storeBehaviour('DynamoFindingStore', async () => {
   useMoto();
   const client = new DynamoDBClient({});

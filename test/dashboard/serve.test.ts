@@ -1,10 +1,11 @@
 // How `shipwatch serve` hands out the dashboard and guards the API it calls.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../shared/pipeline/model.ts';
+import { ensureDashboardBuild } from '../../shared/server/dashboard.ts';
 import { startServer, type RunningServer } from '../../shared/server/serve.ts';
 import { LocalFindingStore } from '../../shared/store/local.ts';
 import { seedEstate } from './support.ts';
@@ -90,4 +91,27 @@ describe('API guards on serve', () => {
     }
     expect((await raw('/healthz', { headers: { host: 'attacker.example' } })).status).toBe(200);
   });
+});
+
+describe('dashboard build on demand', () => {
+  it('builds once when sources are newer than the build, also when asked twice at once, and not again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shipwatch-dashboard-build-'));
+    try {
+      const repo = join(import.meta.dirname, '..', '..');
+      cpSync(join(repo, 'dashboard'), join(root, 'dashboard'), { recursive: true });
+      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'shipwatch', type: 'module' }));
+      symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+      const [a, b] = await Promise.all([ensureDashboardBuild(root), ensureDashboardBuild(root)]);
+      expect(a).toBe(join(root, 'dist', 'dashboard'));
+      expect(b).toBe(a);
+      const index = readFileSync(join(a, 'index.html'), 'utf8');
+      expect(index).toMatch(/src="\.\/assets\/index-[\w-]+\.js"/);
+      expect(readdirSync(join(root, 'dist')).sort()).toEqual(['dashboard']);
+      const built = statSync(join(a, 'index.html')).mtimeMs;
+      await ensureDashboardBuild(root);
+      expect(statSync(join(a, 'index.html')).mtimeMs).toBe(built);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

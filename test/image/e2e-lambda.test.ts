@@ -47,6 +47,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 let store: DynamoFindingStore;
 let ecr: ECRClient;
+const savedEnv: Record<string, string | undefined> = {};
 let handlers: {
   registryEvent: (e: unknown, c: Context) => Promise<{ statusCode?: number; body?: string; queued?: number; ingested?: number; duplicates?: number; refused?: string[] }>;
   imageScan: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
@@ -100,7 +101,7 @@ beforeAll(async () => {
   const token = await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: `registry-token-${suffix}`, SecretString: TOKEN }));
   ecr = new ECRClient({});
   registry = await startRegistry();
-  Object.assign(process.env, {
+  const settings = {
     SHIPWATCH_TABLE_NAME: tableName,
     SHIPWATCH_IMAGE_QUEUE_URL: queueUrl,
     SHIPWATCH_REGISTRY_TOKEN_SECRET_ARN: token.ARN!,
@@ -108,7 +109,9 @@ beforeAll(async () => {
     SHIPWATCH_VULN_DB: vulnData(),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  };
+  for (const key of Object.keys(settings)) savedEnv[key] = process.env[key];
+  Object.assign(process.env, settings);
   handlers = {
     registryEvent: (await import('../../functions/registry-event/handler.ts')).handler as never,
     imageScan: (await import('../../functions/image-scan/handler.ts')).handler as never,
@@ -117,6 +120,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry?.stop();
+  // The handlers read their settings when imported; later test files in this worker get the old environment back.
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
 });
 
 describe('Lambda handlers: registry-event -> image-jobs -> image-scan -> findings table', () => {

@@ -1,13 +1,13 @@
 /**
- * A layer blob as decompressed chunks: its digest and size checked as the bytes go by, the
- * compression recognised from the first bytes (gzip, zstd, or a plain tar; registries and tools
- * mislabel layers often enough that the magic number is the better witness than the media type),
- * and every decompressed byte counted against the image's budget before it is handed on, so a
- * decompression bomb stops at the limit instead of filling memory.
+ * A layer blob as a decompressed stream: the compression recognised from the first bytes (gzip,
+ * zstd, or a plain tar; registries and tools mislabel layers often enough that the magic number is
+ * the better witness than the media type), the blob's size (and, when asked, its sha256) checked as
+ * the bytes go by, and every decompressed byte counted against the image's budget, so a
+ * decompression bomb stops at the limit instead of filling memory. gzip runs on node:zlib piped
+ * exactly as a plain `gunzip | tar` would be; zstd on fzstd.
  */
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { ImageLimitError, ImageReadError, formatBytes } from '../limits.ts';
@@ -29,92 +29,112 @@ export class DecompressionBudget {
   }
 }
 
-/**
- * The blob's bytes, failing when there are more or fewer than declared and, with `verify`, when
- * their sha256 does not match the digest at the end.
- */
-export async function* checkedBlob(blob: AsyncIterable<Uint8Array>, digest: string, declaredSize: number, verify: boolean): AsyncGenerator<Buffer> {
-  if (verify && !digest.startsWith('sha256:')) throw new ImageReadError(`layer ${digest}: digest algorithm not supported`);
-  const hash = verify ? createHash('sha256') : null;
-  let received = 0;
-  for await (const chunk of blob) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    received += buffer.length;
-    if (received > declaredSize) throw new ImageReadError(`layer ${digest} is larger than the ${declaredSize} bytes its manifest declares`);
-    hash?.update(buffer);
-    yield buffer;
-  }
-  if (received < declaredSize) throw new ImageReadError(`layer ${digest} is truncated: ${received} of ${declaredSize} bytes`);
-  if (hash && `sha256:${hash.digest('hex')}` !== digest) throw new ImageReadError(`layer ${digest} does not match its digest (corrupt or altered blob)`);
+export interface LayerContent {
+  /** The tar stream. */
+  tar: Readable;
+  format: 'gzip' | 'zstd' | 'tar';
+  /** Decompressed bytes so far. */
+  readonly bytes: number;
+  /** After the tar stream was read to its end: throws when the blob was short or (verified) did not match its digest. */
+  finish(): void;
+  /** An error of the read, named for what it means for the layer (a gzip stream ending early is a truncated layer). */
+  explain(e: Error): Error;
 }
 
 /** Zstandard input is fed in small slices: one slice of RLE blocks can expand ~30 000-fold. */
 const ZSTD_SLICE = 1024;
 const GZIP_CHUNK = 64 * 1024;
 
-export async function* decompressed(chunks: AsyncIterable<Buffer>, budget: DecompressionBudget, digest: string): AsyncGenerator<Buffer> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  // The magic numbers need the first 4 bytes, which a network read may deliver in pieces.
-  const pieces: Buffer[] = [];
-  let length = 0;
-  while (length < 4) {
-    const next = await iterator.next();
-    if (next.done) break;
-    pieces.push(next.value);
-    length += next.value.length;
-  }
-  if (length === 0) return;
-  const head = Buffer.concat(pieces);
-  const rest: AsyncIterable<Buffer> = {
-    [Symbol.asyncIterator]: () => {
-      let sent = false;
-      return {
-        async next(): Promise<IteratorResult<Buffer>> {
-          if (sent) return iterator.next();
-          sent = true;
-          return { value: head, done: false };
-        },
-        async return(): Promise<IteratorResult<Buffer>> {
-          await iterator.return?.();
-          return { value: undefined, done: true };
-        },
-      };
-    },
+export async function layerContent(blob: Readable, digest: string, declaredSize: number, verify: boolean, budget: DecompressionBudget): Promise<LayerContent> {
+  if (verify && !digest.startsWith('sha256:')) throw new ImageReadError(`layer ${digest}: digest algorithm not supported`);
+  const head = await peek(blob, 4);
+  const hash: Hash | null = verify ? createHash('sha256') : null;
+  let received = 0;
+  const finish = () => {
+    if (received < declaredSize) throw new ImageReadError(`layer ${digest} is truncated: ${received} of ${declaredSize} bytes`);
+    if (hash && `sha256:${hash.digest('hex')}` !== digest) throw new ImageReadError(`layer ${digest} does not match its digest (corrupt or altered blob)`);
   };
+  const check = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > declaredSize) blob.destroy(new ImageReadError(`layer ${digest} is larger than the ${declaredSize} bytes its manifest declares`));
+    else hash?.update(chunk);
+  };
+  let bytes = 0;
+  const count = (n: number) => {
+    bytes += n;
+    budget.take(n);
+  };
+  // Paused first, so the counting listener does not start the flow before the reader pipes the stream.
+  const counted = (stream: Readable) =>
+    stream.pause().on('data', (chunk: Buffer) => {
+      try {
+        count(chunk.length);
+      } catch (e) {
+        stream.destroy(e as Error);
+      }
+    });
 
-  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzip(rest, budget, digest);
-  else if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) yield* unzstd(rest, budget, digest);
-  else {
-    for await (const chunk of rest) {
-      budget.take(chunk.length);
-      yield chunk;
+  let tar: Readable;
+  let format: LayerContent['format'];
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    format = 'gzip';
+    // pipeline() hands a failure of the blob to gunzip, so the reader sees it.
+    tar = counted(pipeline(blob, createGunzip({ chunkSize: GZIP_CHUNK }), () => {}));
+  } else if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
+    format = 'zstd';
+    // Read by iteration, which a 'data' listener would starve: the blob is checked chunk by chunk instead.
+    const checked = async function* () {
+      for await (const chunk of blob as AsyncIterable<Buffer>) {
+        check(chunk);
+        yield chunk;
+      }
+    };
+    tar = Readable.from(unzstd(checked(), count, digest), { objectMode: false });
+  } else {
+    format = 'tar';
+    tar = counted(blob);
+  }
+  // Beside the pipe (gzip) or before the reader's pipe starts the paused flow (tar): no chunk passes unseen.
+  if (format !== 'zstd') blob.on('data', check);
+  return {
+    tar,
+    format,
+    get bytes() {
+      return bytes;
+    },
+    finish,
+    explain: (e) => layerError(e, digest, format),
+  };
+}
+
+/** The first `size` bytes (fewer at the end of the stream), left in the stream. */
+async function peek(stream: Readable, size: number): Promise<Buffer> {
+  for (;;) {
+    const head = stream.read(size) as Buffer | null;
+    if (head !== null) {
+      stream.unshift(head);
+      return head;
     }
+    if (stream.readableEnded || stream.destroyed) return Buffer.alloc(0);
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        stream.off('readable', done).off('end', done).off('error', fail);
+        resolve();
+      };
+      const fail = (e: Error) => {
+        stream.off('readable', done).off('end', done).off('error', fail);
+        reject(e);
+      };
+      stream.on('readable', done).on('end', done).on('error', fail);
+    });
   }
 }
 
-async function* gunzip(input: AsyncIterable<Buffer>, budget: DecompressionBudget, digest: string): AsyncGenerator<Buffer> {
-  const inflater = createGunzip({ chunkSize: GZIP_CHUNK });
-  const feeding = pipeline(Readable.from(input, { objectMode: false }), inflater).catch((e: Error) => {
-    inflater.destroy(e);
-  });
-  try {
-    for await (const chunk of inflater as AsyncIterable<Buffer>) {
-      budget.take(chunk.length);
-      yield chunk;
-    }
-  } catch (e) {
-    throw layerError(e as Error, digest, 'gzip');
-  } finally {
-    inflater.destroy();
-    await feeding;
-  }
-}
-
-async function* unzstd(input: AsyncIterable<Buffer>, budget: DecompressionBudget, digest: string): AsyncGenerator<Buffer> {
+async function* unzstd(input: AsyncIterable<Buffer>, count: (bytes: number) => void, digest: string): AsyncGenerator<Buffer> {
   let out: Buffer[] = [];
   let ended = false;
   const stream = new Decompress((data, final) => {
-    budget.take(data.length);
+    count(data.length);
     out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     if (final) ended = true;
   });
@@ -137,9 +157,12 @@ async function* unzstd(input: AsyncIterable<Buffer>, budget: DecompressionBudget
   if (!ended) throw new ImageReadError(`layer ${digest} is truncated (the zstd stream ends early)`);
 }
 
-function layerError(e: Error, digest: string, format: string): Error {
+function layerError(e: Error, digest: string, format: LayerContent['format']): Error {
   if (e instanceof ImageReadError) return e;
   const code = (e as { code?: unknown }).code;
-  if (code === 'Z_BUF_ERROR' || (format === 'zstd' && code === 5) || /unexpected (end|EOF)/i.test(e.message)) return new ImageReadError(`layer ${digest} is truncated (the ${format} stream ends early)`);
+  const fromDecompressor = format === 'gzip' ? typeof code === 'string' && code.startsWith('Z_') : format === 'zstd' && typeof code === 'number';
+  if (!fromDecompressor) return new ImageReadError(`layer ${digest} could not be read: ${e.message}`);
+  // zlib's Z_BUF_ERROR and fzstd's code 5 (UnexpectedEOF): the input ended inside the stream.
+  if (code === 'Z_BUF_ERROR' || code === 5) return new ImageReadError(`layer ${digest} is truncated (the ${format} stream ends early)`);
   return new ImageReadError(`layer ${digest} is not valid ${format}: ${e.message}`);
 }

@@ -4,6 +4,8 @@
  * first bytes, the caller's `extraWants`, the caller's inspector), each read into memory only up
  * to `maxFileBytes`. Nothing is written to disk; paths that climb out of the root are ignored.
  */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { Analyzer, LayerFile } from '../analyzer.ts';
 import { ImageReadError, formatBytes } from '../limits.ts';
@@ -114,7 +116,7 @@ function entryType(type: string): EntryType {
   }
 }
 
-export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, layerIndex: number, plan: WalkPlan): Promise<LayerScan> {
+export async function walkLayer(content: Readable, layer: Layer, layerIndex: number, plan: WalkPlan): Promise<LayerScan> {
   const scan: LayerScan = { digest: layer.digest, entries: [], whiteouts: [], opaqueDirs: [], files: [], inspected: [], decompressedBytes: 0, warnings: [] };
   const sniffers = plan.analyzers.filter((a) => a.wantsContent);
   const capturedByPath = new Map<string, CapturedFile>();
@@ -130,6 +132,17 @@ export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, lay
     const extra = plan.extraWants?.(path) ?? false;
     const inspect = plan.inspect?.wants(path, size) ?? false;
     return { analyzers: analyzers ?? [], extra, inspect };
+  };
+
+  /**
+   * Content only condensing analyzers want is reduced as soon as it is complete and never kept, so
+   * one scratch buffer serves all such files of the layer (binaries, jars) instead of a fresh one each.
+   */
+  let scratch = Buffer.allocUnsafeSlow(0);
+  const bufferFor = (size: number, wanted: { analyzers: Analyzer[]; extra: boolean; inspect: boolean }): Buffer => {
+    if (wanted.extra || wanted.inspect || !wanted.analyzers.every((a) => a.condense)) return Buffer.allocUnsafe(size);
+    if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.min(Math.max(size, scratch.length * 2), plan.maxFileBytes));
+    return scratch.subarray(0, size);
   };
 
   const capture = (path: string, header: tar.Header, content: Buffer, entry: number, wanted: { analyzers: Analyzer[]; extra: boolean; inspect: boolean }) => {
@@ -223,7 +236,7 @@ export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, lay
       return drain();
     }
     // Kept content goes straight into one buffer of the declared size: no chunk list, no second copy.
-    let content: Buffer | null = byPath ? Buffer.allocUnsafe(header.size) : null;
+    let content: Buffer | null = byPath ? bufferFor(header.size, wanted) : null;
     let received = 0;
     const head: Buffer[] = [];
     let sniffed = sniffing.length === 0;
@@ -234,7 +247,7 @@ export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, lay
         if (a.wantsContent!(path, first, header.mode)) wanted.analyzers.push(a);
       }
       if (!content && wanted.analyzers.length) {
-        content = Buffer.allocUnsafe(header.size);
+        content = bufferFor(header.size, wanted);
         first.copy(content);
       }
       head.length = 0;
@@ -254,23 +267,12 @@ export async function walkLayer(chunks: AsyncIterable<Buffer>, layer: Layer, lay
   };
 
   const extract = tar.extract();
-  const finished = new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
-  // Awaited below; a failure before that must not count as unhandled.
-  finished.catch(() => {});
   extract.on('entry', onEntry);
   try {
-    for await (const chunk of chunks) {
-      scan.decompressedBytes += chunk.length;
-      if (!extract.write(chunk)) await Promise.race([new Promise<void>((resolve) => extract.once('drain', () => resolve())), finished]);
-    }
-    extract.end(null);
-    await finished;
+    await pipeline(content, extract as unknown as NodeJS.WritableStream);
   } catch (e) {
-    extract.destroy();
-    if (e instanceof ImageReadError) throw e;
+    // Errors of the blob or the decompressor (they carry a code) are the caller's to explain.
+    if (e instanceof ImageReadError || (e as { code?: unknown }).code !== undefined) throw e;
     const message = (e as Error).message;
     if (/unexpected end of data/i.test(message)) throw new ImageReadError(`layer ${layer.digest} is truncated (the tar stream ends early)`);
     throw new ImageReadError(`layer ${layer.digest} is not a valid tar archive: ${message}`);

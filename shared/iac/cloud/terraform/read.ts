@@ -22,6 +22,8 @@ const folderOf = (path: string) => posix.dirname(path.replace(/\\/g, '/'));
 
 export function readTerraform(sources: readonly TerraformSource[]): { subjects: CloudSubject[]; problems: ResourceProblem[] } {
   const problems: ResourceProblem[] = [];
+  // Context alone reports nothing: a PR that changes no Terraform file does not load the parser.
+  if (!sources.some((s) => s.report && isTerraformFile(s.path))) return { subjects: [], problems };
   const files: TerraformFile[] = [];
   const tfvars = new Map<string, Record<string, unknown>>();
   // Sorted so that later tfvars files win like Terraform's lexical order, and output is stable.
