@@ -5,7 +5,7 @@ import type { StoredFinding } from './api.ts';
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const SOURCES = ['iac', 'image', 'registry', 'audit', 'posture'] as const;
-export const STATUSES = ['open', 'suppressed', 'resolved'] as const;
+export const STATUSES = ['open', 'suppressed', 'resolved', 'superseded'] as const;
 
 export const SOURCE_LABELS: Record<string, string> = { iac: 'Repositories (IaC)', image: 'Images', registry: 'Registry scans', audit: 'Audit logs', posture: 'Cloud posture' };
 export const STATUS_LABELS: Record<string, string> = { fail: 'Fail', accepted: 'Accepted risk', pass: 'Pass', 'not-assessed': 'Not assessed' };

@@ -14,7 +14,7 @@ import { ShipwatchFunction } from './shipwatch-function.ts';
 export const IAC_SCAN_TIMEOUT = Duration.minutes(3);
 
 /** The HCL parser's WebAssembly and its Go runtime shim, which shared/iac/cloud/terraform/hcl.ts loads from the package at run time. */
-const HCL2JSON_RUNTIME_FILES = ['package.json', 'main.wasm.gz', 'wasm/bridge_wasm_exec.js', 'wasm/wasm_exec.js'].map((f) => `node_modules/@cdktf/hcl2json/${f}`);
+export const HCL2JSON_RUNTIME_FILES = ['package.json', 'main.wasm.gz', 'wasm/bridge_wasm_exec.js', 'wasm/wasm_exec.js'].map((f) => `node_modules/@cdktf/hcl2json/${f}`);
 
 /** Concurrent scans: each one spends GitHub/GitLab API quota (5,000 requests/hour per installation). */
 const IAC_SCAN_CONCURRENCY = 5;

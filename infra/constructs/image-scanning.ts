@@ -10,6 +10,9 @@ import type { OperatorSecret } from './secrets.ts';
 import { ShipwatchFunction } from './shipwatch-function.ts';
 import type { VulnData } from './vuln-data.ts';
 
+/** sql.js (rpmdb.sqlite) loads its WebAssembly from the package at run time; esbuild cannot inline it. */
+export const SQLJS_RUNTIME_FILES = ['package.json', 'dist/sql-wasm.wasm'].map((f) => `node_modules/sql.js/${f}`);
+
 /** image-scan streams an image's layers once; big images take minutes. */
 export const IMAGE_SCAN_TIMEOUT = Duration.minutes(10);
 /** Images scanned at once: each holds up to a few hundred MB of layer data in flight. */
@@ -98,6 +101,7 @@ export class ImageScanning extends Construct {
       memorySize: 2048,
       timeout: IMAGE_SCAN_TIMEOUT,
       reservedConcurrentExecutions: IMAGE_SCAN_CONCURRENCY,
+      runtimeFiles: SQLJS_RUNTIME_FILES,
       environment: {
         SHIPWATCH_TABLE_NAME: tableName,
         SHIPWATCH_REGISTRIES: registries,

@@ -11,12 +11,13 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Our sources are ESM; some bundled dependencies are CommonJS and call `require` for Node
- * built-ins, which an ESM bundle only has when we create it. Aliased so it cannot clash with a
- * bundled module's own `createRequire` import.
+ * built-ins or read `__dirname` (sql.js), which an ESM bundle only has when we create them.
+ * Aliased so it cannot clash with a bundled module's own `createRequire` import.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __shipwatchCreateRequire } from 'node:module'; " +
-  'const require = __shipwatchCreateRequire(import.meta.url);';
+  'const require = __shipwatchCreateRequire(import.meta.url); ' +
+  'const __filename = import.meta.filename; const __dirname = import.meta.dirname;';
 
 export interface ShipwatchFunctionProps {
   /** Folder under functions/ holding handler.ts; also the service name in logs and metrics. */

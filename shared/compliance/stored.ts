@@ -27,7 +27,7 @@ export class StoredComplianceEvidence implements ComplianceEvidence {
 
   /** Takes one stored finding (any status); hand it every finding of the report's targets. */
   add(f: StoredFinding): void {
-    if (f.status !== 'resolved') this.findings.push(f);
+    if (f.status === 'open' || f.status === 'suppressed') this.findings.push(f);
     const seen = f.resolvedAt !== null && f.resolvedAt > f.lastSeen ? f.resolvedAt : f.lastSeen;
     for (const key of [f.source, `${f.source}:${ruleFamily(f.ruleId)}`]) {
       const known = this.latest.get(key);

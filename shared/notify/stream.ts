@@ -28,7 +28,7 @@ export interface StreamAlerts {
 
 /** Sort key of the item that holds a finding itself (history and other items share its partition). */
 const FINDING_ITEM = 'META';
-const STATUSES: readonly FindingStatus[] = ['open', 'resolved', 'suppressed'];
+const STATUSES: readonly FindingStatus[] = ['open', 'resolved', 'suppressed', 'superseded'];
 
 /** The attributes of a finding item that make up the StoredFinding; table keys and index attributes stay behind. */
 const FINDING_FIELDS: readonly (keyof StoredFinding)[] = [

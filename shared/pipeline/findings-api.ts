@@ -38,7 +38,7 @@ export interface FindingsResponse {
 }
 
 const SOURCES = ['iac', 'image', 'audit', 'registry', 'posture'] as const;
-const STATUSES = ['open', 'resolved', 'suppressed'] as const;
+const STATUSES = ['open', 'resolved', 'suppressed', 'superseded'] as const;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 const target = z.string().min(1).max(512);

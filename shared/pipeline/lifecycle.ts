@@ -146,7 +146,7 @@ export function observeFinding(existing: StoredFinding | null, finding: Finding,
     const next = withStatusFields({ ...refreshed, resolvedAt: null }, 'suppressed', sourceSuppression, sourceSuppression.source);
     return { next, event: entry(now, 'suppressed', sourceSuppression.source, sourceSuppression.reason), outcome: 'suppressed', write: true };
   }
-  if (existing.status === 'resolved') {
+  if (existing.status === 'resolved' || existing.status === 'superseded') {
     return { next: withStatusFields({ ...refreshed, resolvedAt: null }, 'open', null, null), event: entry(now, 'reopened'), outcome: 'opened', write: true };
   }
   return { next: withStatusFields(refreshed, 'open', null, null), event: null, outcome: 'unchanged', write: true };
@@ -163,11 +163,12 @@ export function resolveFinding(existing: StoredFinding, now: string): Transition
 
 /**
  * An open finding whose target was replaced (a newer image under the same tag) and which the new
- * target's scan did not produce: closed like a resolution, but the history says `superseded` and why.
+ * target's scan did not produce: `superseded`, not resolved (nobody fixed it in that image), with
+ * `resolvedAt` as the time it stopped being current and the reason in its history.
  */
 export function supersedeFinding(existing: StoredFinding, now: string, reason: string): Transition | null {
-  const t = resolveFinding(existing, now);
-  return t && { ...t, event: entry(now, 'superseded', null, reason), outcome: 'superseded' };
+  if (existing.status !== 'open' || existing.lastSeen >= now) return null;
+  return { next: { ...existing, status: 'superseded', resolvedAt: now }, event: entry(now, 'superseded', null, reason), outcome: 'superseded', write: true };
 }
 
 /** Someone suppresses a finding (any status) until a time or for good. */

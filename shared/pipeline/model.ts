@@ -12,7 +12,8 @@ export interface FindingScope {
   cluster?: string;
 }
 
-export type FindingStatus = 'open' | 'resolved' | 'suppressed';
+/** `superseded`: an image finding whose tag now points at a newer digest that does not have it (not fixed, replaced). */
+export type FindingStatus = 'open' | 'resolved' | 'suppressed' | 'superseded';
 
 export type HistoryEvent = 'opened' | 'resolved' | 'reopened' | 'suppressed' | 'unsuppressed' | 'superseded';
 

@@ -49,7 +49,7 @@ const zeroSeverities = (): Record<Severity, number> => ({ critical: 0, high: 0, 
 export class StatsCollector {
   private readonly bySeverity = zeroSeverities();
   private readonly bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<FindingSource, number>;
-  private readonly byStatus: Record<FindingStatus, number> = { open: 0, suppressed: 0, resolved: 0 };
+  private readonly byStatus: Record<FindingStatus, number> = { open: 0, suppressed: 0, resolved: 0, superseded: 0 };
   private readonly rules = new Map<string, RuleCount>();
   private readonly targets: Record<TargetKind, Map<string, TargetRisk>> = { repo: new Map(), image: new Map(), cluster: new Map() };
   private readonly days = new Map<string, DayCount>();

@@ -61,7 +61,7 @@ const BATCH_GET_SIZE = 100;
 const FILTERED_READ_SIZE = 100;
 /** Items a visit reads per request (DynamoDB stops at 1 MB anyway). */
 const VISIT_READ_SIZE = 1000;
-const STATUSES = ['open', 'suppressed', 'resolved'] as const;
+const STATUSES = ['open', 'suppressed', 'resolved', 'superseded'] as const;
 
 export interface DynamoStoreOptions {
   tableName: string;

@@ -158,7 +158,7 @@ describe('registry push -> notification -> queue -> scan -> store -> GET /findin
       const body = (await res.json()) as { finding: StoredFinding; history: { event: string; reason?: string }[] };
       return body.history.some((h) => h.event === 'superseded') ? body : null;
     });
-    expect(superseded.finding.status).toBe('resolved');
+    expect(superseded.finding.status).toBe('superseded');
     expect(superseded.history.at(-1)).toMatchObject({ event: 'superseded', reason: expect.stringMatching(/^1\.0 now points at sha256:/) });
     expect(superseded.history.some((h) => h.event === 'resolved')).toBe(false);
 

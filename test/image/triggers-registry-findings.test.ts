@@ -66,7 +66,7 @@ async function supersedeScenario(store: FindingStore) {
   expect(push.superseded!.map((f) => f.ruleId)).toEqual(['IMG-001']);
   expect(push.resolved).toEqual([]);
   const superseded = push.superseded![0];
-  expect(superseded.status).toBe('resolved');
+  expect(superseded.status).toBe('superseded');
   expect((await store.history(superseded.fingerprint)).map((h) => [h.event, h.reason])).toEqual([
     ['opened', undefined],
     ['superseded', `stable now points at ${NEW}`],
@@ -74,7 +74,11 @@ async function supersedeScenario(store: FindingStore) {
   // A late scan of the old push changes nothing: the store already knows a newer scan.
   const late = await store.applyScan(scope, [imageFinding('IMG-001', 'user', OLD)], { at: '2026-03-01T12:00:00.000Z', commit: OLD, summary, trigger: 'push-1-again' }, { supersede: supersedeBy(OLD) });
   expect(late.superseded).toEqual([]);
-  expect((await store.get(superseded.fingerprint))?.status).toBe('resolved');
+  expect((await store.get(superseded.fingerprint))?.status).toBe('superseded');
+  // The tag moved back to the old digest: the finding is current again.
+  const rollback = await store.applyScan(scope, [imageFinding('IMG-001', 'user', OLD)], { at: '2026-03-03T10:00:00.000Z', commit: OLD, summary, trigger: 'push-3' }, { supersede: supersedeBy(OLD) });
+  expect(rollback.opened.map((f) => f.ruleId)).toEqual(['IMG-001']);
+  expect((await store.history(superseded.fingerprint)).at(-1)?.event).toBe('reopened');
 }
 
 describe('a newer push of the same tag supersedes the old digest\'s findings', () => {

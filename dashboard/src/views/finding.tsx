@@ -166,9 +166,10 @@ function Suppression({ detail, onChange }: { detail: Detail; onChange: (d: Detai
   };
 
   const suppressed = f.status === 'suppressed';
+  const closed = f.status === 'resolved' || f.status === 'superseded';
   return (
     <section aria-labelledby="suppression">
-      <h2 id="suppression">{suppressed ? 'Suppressed' : f.status === 'resolved' ? 'Resolved' : 'Suppress'}</h2>
+      <h2 id="suppression">{suppressed ? 'Suppressed' : f.status === 'superseded' ? 'Superseded' : closed ? 'Resolved' : 'Suppress'}</h2>
       {suppressed && (
         <p id="suppression-state">
           Suppressed by {f.suppressedBy ?? f.suppression?.source ?? 'unknown'}
@@ -179,15 +180,15 @@ function Suppression({ detail, onChange }: { detail: Detail; onChange: (d: Detai
         class="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          if (suppressed || f.status === 'resolved') void act(() => api.reopen(f.fingerprint, reason.trim() || undefined), 'Re-opened.');
+          if (suppressed || closed) void act(() => api.reopen(f.fingerprint, reason.trim() || undefined), 'Re-opened.');
           else void act(() => api.suppress(f.fingerprint, reason.trim(), expires || undefined), 'Suppressed.');
         }}
       >
         <label>
-          Reason{suppressed || f.status === 'resolved' ? ' (optional)' : ''}
-          <textarea name="reason" rows={2} required={!suppressed && f.status !== 'resolved'} maxLength={1000} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+          Reason{suppressed || closed ? ' (optional)' : ''}
+          <textarea name="reason" rows={2} required={!suppressed && !closed} maxLength={1000} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
         </label>
-        {!suppressed && f.status !== 'resolved' && (
+        {!suppressed && !closed && (
           <label>
             Expires (optional)
             <input name="expires" type="date" value={expires} onInput={(e) => setExpires((e.currentTarget as HTMLInputElement).value)} />
@@ -195,7 +196,7 @@ function Suppression({ detail, onChange }: { detail: Detail; onChange: (d: Detai
         )}
         <div class="actions">
           <button type="submit" disabled={busy}>
-            {suppressed || f.status === 'resolved' ? 'Re-open' : 'Suppress'}
+            {suppressed || closed ? 'Re-open' : 'Suppress'}
           </button>
           {user && <span class="muted small">Recorded as {user}.</span>}
         </div>

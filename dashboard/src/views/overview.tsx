@@ -53,7 +53,7 @@ export function Overview() {
                   })}
                 </ul>
                 <p class="muted">
-                  {s.byStatus.suppressed} suppressed, {s.byStatus.resolved} resolved.
+                  {s.byStatus.suppressed} suppressed, {s.byStatus.resolved} resolved, {s.byStatus.superseded ?? 0} superseded.
                 </p>
               </section>
               <section aria-labelledby="trend">
