@@ -13,7 +13,7 @@ import { auditLines } from './audit-corpus.ts';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 200_000);
 /** Best of RUNS: on a shared machine the fastest run is the one least disturbed by neighbours. */
-const RUNS = 5;
+const RUNS = 7;
 const BATCH = 400;
 const BATCH_RUNS = 50;
 
@@ -112,6 +112,8 @@ console.log(
       cliPath: { wallMs: Math.round(cli.wallMs), cpuMs: Math.round(cli.cpuMs) },
       eventsPerSecond: Math.round(EVENTS / (cli.wallMs / 1000)),
       ratioCliToParse: { wall: round(cli.wallMs / floor.wallMs, 2), cpu: round(cli.cpuMs / floor.cpuMs, 2) },
+      // Each CLI run against the floor run just before it: steadier when the machine's speed drifts.
+      medianPairedRatio: { wall: round(median(runs.map((r, i) => r.wallMs / floors[i].wallMs)), 2), cpu: round(median(runs.map((r, i) => r.cpuMs / floors[i].cpuMs)), 2) },
       binaryEndToEndMs: Math.round(binaryMs),
       webhookBatch400: batches,
     },

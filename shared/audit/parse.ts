@@ -36,6 +36,8 @@ export interface ParsedAuditText {
   lines: number[];
   /** Lines that are not JSON, or a document that is neither an event nor an EventList. */
   errors: { line: number; message: string }[];
+  /** Line breaks in the text, so a caller feeding chunks knows the next chunk's first line. */
+  lineBreaks: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface ParsedAuditText {
  * or pretty-printed EventList, a JSON array of events, or one pretty-printed event.
  */
 export function parseAuditLines(text: string): ParsedAuditText {
-  const out: ParsedAuditText = { events: [], lines: [], errors: [] };
+  const out: ParsedAuditText = { events: [], lines: [], errors: [], lineBreaks: 0 };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const firstLineEnd = body.indexOf('\n');
   const firstLine = (firstLineEnd < 0 ? body : body.slice(0, firstLineEnd)).trim();
@@ -57,6 +59,7 @@ export function parseAuditLines(text: string): ParsedAuditText {
     }
     if (doc !== undefined) {
       addDocument(out, doc, 1);
+      for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) out.lineBreaks++;
       return out;
     }
   }
@@ -65,6 +68,7 @@ export function parseAuditLines(text: string): ParsedAuditText {
   while (start <= body.length) {
     let end = body.indexOf('\n', start);
     if (end < 0) end = body.length;
+    else out.lineBreaks++;
     line++;
     let content = body.slice(start, end);
     start = end + 1;

@@ -59,10 +59,12 @@ export async function auditFiles(paths: readonly string[], options: { config: Sh
     for (const path of paths) {
       const file = path === '-' ? '(stdin)' : path;
       fileStarts.push({ file, start: lineOf.length });
-      for await (const chunk of textChunks(path)) {
-        const parsed = parseAuditLines(chunk.text);
-        for (const e of parsed.errors) errors.push({ file, line: e.line + chunk.firstLine - 1, message: e.message });
-        for (const line of parsed.lines) lineOf.push(line + chunk.firstLine - 1);
+      let firstLine = 1;
+      for await (const text of textChunks(path)) {
+        const parsed = parseAuditLines(text);
+        for (const e of parsed.errors) errors.push({ file, line: e.line + firstLine - 1, message: e.message });
+        for (const line of parsed.lines) lineOf.push(line + firstLine - 1);
+        firstLine += parsed.lineBreaks;
         yield parsed.events;
       }
     }
@@ -89,10 +91,10 @@ function notices(processor: AuditProcessor, totals: Record<string, number>): Sca
   return out;
 }
 
-/** A file (or stdin) in chunks that end at a line break, each with the line number it starts on. */
-async function* textChunks(path: string): AsyncGenerator<{ text: string; firstLine: number }> {
+/** A file (or stdin) in chunks that end at a line break. */
+async function* textChunks(path: string): AsyncGenerator<string> {
   if (path === '-') {
-    yield { text: await readStdin(), firstLine: 1 };
+    yield await readStdin();
     return;
   }
   let fd: number;
@@ -110,7 +112,6 @@ async function* textChunks(path: string): AsyncGenerator<{ text: string; firstLi
   };
   try {
     let carry: Buffer | null = null;
-    let firstLine = 1;
     let first = true;
     for (;;) {
       // A fresh buffer per read: the text decoded from it is the only copy.
@@ -121,12 +122,12 @@ async function* textChunks(path: string): AsyncGenerator<{ text: string; firstLi
         // A pretty-printed document (an EventList) is only parseable whole.
         const parts = [data];
         for (let more = Buffer.allocUnsafe(CHUNK_BYTES), n = read(more); n > 0; more = Buffer.allocUnsafe(CHUNK_BYTES), n = read(more)) parts.push(more.subarray(0, n));
-        yield { text: Buffer.concat(parts).toString('utf8'), firstLine: 1 };
+        yield Buffer.concat(parts).toString('utf8');
         return;
       }
       first = false;
       if (bytes === 0) {
-        if (data.length) yield { text: data.toString('utf8'), firstLine };
+        if (data.length) yield data.toString('utf8');
         return;
       }
       const cut = data.lastIndexOf(0x0a);
@@ -136,8 +137,7 @@ async function* textChunks(path: string): AsyncGenerator<{ text: string; firstLi
       }
       const text = data.toString('utf8', 0, cut + 1);
       carry = cut + 1 < data.length ? data.subarray(cut + 1) : null;
-      yield { text, firstLine };
-      firstLine += countLines(text);
+      yield text;
     }
   } finally {
     closeSync(fd);
@@ -148,12 +148,6 @@ function startsPrettyDocument(data: Buffer): boolean {
   const end = data.indexOf(0x0a);
   const firstLine = data.subarray(0, end < 0 ? Math.min(data.length, 256) : end).toString('utf8').replace(/^\uFEFF/, '').trim();
   return firstLine === '{' || firstLine === '[' || ((firstLine.endsWith('{') || firstLine.endsWith('[')) && !firstLine.endsWith('}'));
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 async function readStdin(): Promise<string> {

@@ -83,3 +83,15 @@ describe('shipwatch audit (real binary)', () => {
     expect(rules.find((r) => r.id === 'AUDIT-015')).toMatchObject({ engine: 'audit', severity: 'critical' });
   });
 });
+
+describe('auditFiles', () => {
+  it('numbers lines across the read chunks of a large log', async () => {
+    const { auditFiles } = await import('../../shared/cli/audit.ts');
+    const filler = Array.from({ length: 4000 }, (_, i) => JSON.stringify({ ...exec, auditID: `fill-${i}`, stage: 'ResponseStarted', verb: 'get', objectRef: { resource: 'configmaps', namespace: 'shop', name: `cm-${i}` } }));
+    const lines = [...filler, 'broken {', ...filler.map((l) => l.replace('fill-', 'more-')), '', 'also broken'];
+    expect(lines.join('\n').length).toBeGreaterThan(3 * 256 * 1024);
+    const dir = tempRepo({ 'audit.log': lines.join('\n') + '\n' });
+    const result = await auditFiles([join(dir, 'audit.log')], { config: {}, cluster: 'test' });
+    expect(result.errors.map((e) => e.line)).toEqual([4001, 8003]);
+  });
+});
