@@ -1,4 +1,4 @@
-import { SEVERITIES, severityRank, type Severity } from '../findings/finding.ts';
+import { atOrAbove, SEVERITIES, severityRank, type Finding, type Severity } from '../findings/finding.ts';
 import type { StoredFinding } from '../pipeline/model.ts';
 import type { Notifier } from '../pipeline/ports.ts';
 
@@ -6,10 +6,31 @@ export const DEFAULT_MIN_SEVERITY: Severity = 'high';
 /** More alerts than this in one stream batch go out as one digest. */
 export const DEFAULT_DIGEST_ABOVE = 10;
 
+/** The channels a detection can be routed to (`audit.routing` in .shipwatch.yaml). */
+export type AlertRoute = 'slack' | 'sns';
+
 /** Where alerts go (Slack, SNS, or several at once): one message per finding, or one digest for many. */
 export interface AlertChannel extends Notifier {
+  /** The route this channel serves; a fan-out sends a routed finding only to its routes' channels. */
+  readonly route?: AlertRoute;
   alert(finding: StoredFinding): Promise<void>;
   digest(findings: StoredFinding[]): Promise<void>;
+}
+
+/** The routes an audit finding names (its detection's routing, or the catalog's default by severity), else null. */
+export function routesOf(finding: Pick<Finding, 'audit'>): readonly AlertRoute[] | null {
+  const routes = (finding.audit as { routes?: unknown } | null | undefined)?.routes;
+  return Array.isArray(routes) ? routes.filter((r): r is AlertRoute => r === 'slack' || r === 'sns') : null;
+}
+
+/**
+ * Whether a newly opened finding alerts: a routed (audit) finding when it has a route at all (low
+ * ones are stored only), any other at or above the severity threshold. Suppressed ones never do.
+ */
+export function shouldAlert(finding: Pick<Finding, 'audit' | 'severity' | 'suppressed'>, minSeverity: Severity): boolean {
+  if (finding.suppressed) return false;
+  const routes = routesOf(finding);
+  return routes ? routes.length > 0 : atOrAbove(finding.severity, minSeverity);
 }
 
 /**

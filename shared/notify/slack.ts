@@ -176,6 +176,7 @@ type Send = (message: SlackMessage) => Promise<void>;
 
 /** Slack alerts through an incoming webhook or the Web API (bot token + channel). */
 export class SlackNotifier implements AlertChannel {
+  readonly route = 'slack';
   private readonly send: Send;
   private readonly digestAbove: number;
 

@@ -28,6 +28,7 @@ const SUBJECT_MAX = 100;
  * text for people; the message attributes `severity`, `source` and `ruleId` let subscribers filter.
  */
 export class SnsNotifier implements AlertChannel {
+  readonly route = 'sns';
   private readonly topicArn: string;
   private readonly client: SNSClient;
   private readonly digestAbove: number;

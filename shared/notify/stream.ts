@@ -1,9 +1,9 @@
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { atOrAbove, SEVERITIES, type Severity } from '../findings/finding.ts';
+import { SEVERITIES, type Severity } from '../findings/finding.ts';
 import type { FindingStatus, StoredFinding } from '../pipeline/model.ts';
-import { DEFAULT_DIGEST_ABOVE, DEFAULT_MIN_SEVERITY, mostSevereFirst } from './alert.ts';
+import { DEFAULT_DIGEST_ABOVE, DEFAULT_MIN_SEVERITY, mostSevereFirst, shouldAlert } from './alert.ts';
 
 export interface StreamAlertOptions {
   /** Alert only findings at or above this severity (default high). */
@@ -62,7 +62,7 @@ export function alertsFromStream(records: readonly DynamoDBRecord[], options: St
       continue;
     }
     const becameOpen = finding.status === 'open' && (record.eventName === 'INSERT' || previousStatus !== 'open');
-    if (!becameOpen || finding.suppressed || !atOrAbove(finding.severity, minSeverity)) continue;
+    if (!becameOpen || !shouldAlert(finding, minSeverity)) continue;
     alerting.set(finding.fingerprint, finding);
     recordsOf.set(finding.fingerprint, [...(recordsOf.get(finding.fingerprint) ?? []), sequenceNumber]);
   }

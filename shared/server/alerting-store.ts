@@ -1,5 +1,5 @@
-import { atOrAbove, type Finding, type Severity } from '../findings/finding.ts';
-import { notifyEachOrDigest, type AlertChannel } from '../notify/alert.ts';
+import type { Finding, Severity } from '../findings/finding.ts';
+import { notifyEachOrDigest, shouldAlert, type AlertChannel } from '../notify/alert.ts';
 import type { FindingScope, ScanRecord, StoredFinding } from '../pipeline/model.ts';
 import type { ApplyScanResult, FindingStore } from '../pipeline/ports.ts';
 
@@ -9,7 +9,7 @@ import type { ApplyScanResult, FindingStore } from '../pipeline/ports.ts';
  */
 export function alertingStore(store: FindingStore, channel: AlertChannel, options: { minSeverity: Severity; digestAbove: number }): FindingStore {
   const alert = async (opened: StoredFinding[]) => {
-    const serious = opened.filter((f) => f.status === 'open' && !f.suppressed && atOrAbove(f.severity, options.minSeverity));
+    const serious = opened.filter((f) => f.status === 'open' && shouldAlert(f, options.minSeverity));
     if (serious.length) await notifyEachOrDigest(channel, serious, options.digestAbove);
   };
   return {

@@ -193,6 +193,7 @@ function alertChannel(env: NodeJS.ProcessEnv, digestAbove: number, log: (line: s
 /** With no Slack configured, the server prints the message it would have posted. */
 function consoleChannel(log: (line: string) => void): AlertChannel {
   return {
+    route: 'slack',
     notify: async (findings) => {
       for (const f of findings) log(`would post to Slack: ${slackMessage(f).text}`);
     },

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AlertChannel } from '../../shared/notify/alert.ts';
 import { FanoutNotifier } from '../../shared/notify/fanout.ts';
 import { SnsNotifier } from '../../shared/notify/sns.ts';
 import { useMoto } from '../support/aws.ts';
+import type { StoredFinding } from '../../shared/pipeline/model.ts';
 import { storedFinding } from './fixtures.ts';
 
 let sns: SNSClient;
@@ -145,6 +147,21 @@ describe('FanoutNotifier', () => {
     const error = await new FanoutNotifier([broken(), broken()]).notify([storedFinding()]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as Error).message).toMatch(/^2 of 2 notifiers failed/);
+  });
+
+  it('sends a routed finding only to the channels of its routes', async () => {
+    const topicArn = await topic();
+    const everything = await subscribedQueue(topicArn, { severity: ['critical', 'high', 'medium'] });
+    const slack: StoredFinding[] = [];
+    const slackChannel: AlertChannel = { route: 'slack', alert: async (f) => void slack.push(f), digest: async (fs) => void slack.push(...fs), notify: async (fs) => void slack.push(...fs) };
+    const fanout = new FanoutNotifier([slackChannel, new SnsNotifier({ topicArn })]);
+    const slackOnly = storedFinding({ source: 'audit', ruleId: 'AUDIT-030', severity: 'medium', audit: { cluster: 'prod', routes: ['slack'] } });
+    const both = storedFinding({ source: 'audit', ruleId: 'AUDIT-015', severity: 'critical', audit: { cluster: 'prod', routes: ['slack', 'sns'] } });
+    const unrouted = storedFinding({ severity: 'high' });
+    await fanout.notify([slackOnly, both, unrouted]);
+    expect(slack.map((f) => f.ruleId).sort()).toEqual(['AUDIT-015', 'AUDIT-030', 'K8S-001']);
+    const published = (await receiveAll(everything)).map((m) => envelope(m).MessageAttributes.ruleId.Value);
+    expect(published.sort()).toEqual(['AUDIT-015', 'K8S-001']);
   });
 
   it('sends nothing for no findings', async () => {

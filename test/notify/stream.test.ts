@@ -27,6 +27,15 @@ describe('alertsFromStream', () => {
     expect(alerted).not.toHaveProperty('gsi2pk');
   });
 
+  it('routes audit findings by their detection routing instead of the severity threshold', () => {
+    const routed = (severity: StoredFinding['severity'], routes: string[]) => storedFinding({ source: 'audit', ruleId: 'AUDIT-030', severity, audit: { cluster: 'prod', routes } });
+    const medium = routed('medium', ['slack']);
+    const low = routed('low', []);
+    const silencedCritical = routed('critical', []);
+    const alerts = alertsFromStream([inserted(medium), inserted(low), inserted(silencedCritical)], { minSeverity: 'high' });
+    expect(fingerprints(alerts.individual)).toEqual([medium.fingerprint]);
+  });
+
   it('does not alert a new finding below the threshold', () => {
     expect(alertsFromStream([inserted(storedFinding({ severity: 'low' }))]).individual).toEqual([]);
     expect(alertsFromStream([inserted(storedFinding({ severity: 'medium' }))]).individual).toEqual([]);
