@@ -56,6 +56,7 @@ export class AuditEvent {
   private cachedAt: number | undefined;
   private cachedClientIP: string | null | undefined;
   private cachedObjectRef: ObjectRef | null | undefined;
+  private memos: Map<symbol, unknown> | undefined;
 
   constructor(
     readonly raw: Json,
@@ -68,6 +69,15 @@ export class AuditEvent {
     const ref = raw.objectRef;
     this.resource = isObject(ref) ? str(ref.resource) : '';
     this.subresource = isObject(ref) ? str(ref.subresource) : '';
+  }
+
+  /** A value derived from this event, computed on first use: for derivations several detections share. */
+  memo<T>(key: symbol, compute: () => T): T {
+    this.memos ??= new Map();
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   get objectRef(): ObjectRef | null {

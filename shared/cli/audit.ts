@@ -7,6 +7,8 @@ import type { ScanError, ScanNotice, ScanResult } from '../scan/result.ts';
 import { parseAuditLines } from '../audit/parse.ts';
 import { createAuditProcessor, type AuditProcessor } from '../audit/processor.ts';
 import { MemoryAuditState } from '../audit/state.ts';
+import { BaselineLearner } from '../audit/baseline/learner.ts';
+import { MemoryBaselineStore } from '../audit/baseline/store.ts';
 import { failing, FORMATS, oneOf, parse, render, type FailOn, type Format, type Io } from './main.ts';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './usage.ts';
 
@@ -47,9 +49,9 @@ function readConfig(path: string | undefined): ShipwatchConfig {
   return parseConfig(text, path);
 }
 
-/** Runs audit log files through one processor with fresh in-memory state and collects a ScanResult. */
+/** Runs audit log files through one processor with fresh in-memory state (baselines included) and collects a ScanResult. */
 export async function auditFiles(paths: readonly string[], options: { config: ShipwatchConfig; cluster: string }): Promise<ScanResult> {
-  const processor = createAuditProcessor({ config: options.config, state: new MemoryAuditState() });
+  const processor = createAuditProcessor({ config: options.config, state: new MemoryAuditState(), baselines: new BaselineLearner(new MemoryBaselineStore()) });
   const errors: ScanError[] = [];
   // Where each event came from, by its index across all batches (processor errors name that
   // index): its line, and the first index of each file (plain numbers: one per event adds up).

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { shipwatch, tempRepo } from '../helpers/cli.ts';
-import { bindingWrite, execEvent, jsonLines, v1beta1 } from './events.ts';
+import { auditEvent, bindingWrite, execEvent, jsonLines, v1beta1, workload } from './events.ts';
 
 type Output = {
   findings: { ruleId: string; severity: string; suppressed: boolean; source: string; audit: { cluster: string; count: number; suppressedBy: string | null } }[];
@@ -93,5 +93,22 @@ describe('auditFiles', () => {
     const dir = tempRepo({ 'audit.log': lines.join('\n') + '\n' });
     const result = await auditFiles([join(dir, 'audit.log')], { config: {}, cluster: 'test' });
     expect(result.errors.map((e) => e.line)).toEqual([4001, 8003]);
+  });
+});
+
+describe('shipwatch audit baselines', () => {
+  it('learns from the log itself: a service account doing something new after its learning period', async () => {
+    const { auditFiles } = await import('../../shared/cli/audit.ts');
+    const api = workload('shop', 'api');
+    const day = 24 * 3600;
+    const log = jsonLines([
+      auditEvent({ verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'settings', user: api, time: 0 }),
+      auditEvent({ verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'settings', user: api, time: 8 * day }),
+      auditEvent({ verb: 'list', resource: 'secrets', user: api, time: 8 * day + 60 }),
+    ]);
+    const dir = tempRepo({ 'audit.log': log });
+    const result = await auditFiles([join(dir, 'audit.log')], { config: {}, cluster: 'test' });
+    const baseline = result.findings.filter((f) => f.ruleId.startsWith('AUDIT-BASELINE'));
+    expect(baseline.map((f) => [f.ruleId, f.message])).toEqual([['AUDIT-BASELINE-001', expect.stringMatching(/list secrets cluster-wide/)]]);
   });
 });

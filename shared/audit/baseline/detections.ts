@@ -18,7 +18,7 @@ export const serviceAccountBaseline = registerDetection({
   severity: 'medium',
   tier: 2,
   level: 'M',
-  levelNote: 'needs the baseline store (audit-sink, shipwatch serve)',
+  levelNote: 'learns per identity: audit-sink and shipwatch serve keep what they learned; shipwatch audit learns within one run',
   title: 'Service account acted outside its learned baseline',
   description:
     'After its learning period (audit.baseline.learningDays, default 7 days from its first request), a service account made a request whose (verb, resource, subresource, namespace scope) it never used while learning.',
@@ -43,7 +43,7 @@ export const humanBaseline = registerDetection({
   severity: 'low',
   tier: 2,
   level: 'M',
-  levelNote: 'needs the baseline store (audit-sink, shipwatch serve)',
+  levelNote: 'learns per identity: audit-sink and shipwatch serve keep what they learned; shipwatch audit learns within one run',
   title: 'Human identity did something new in a platform namespace',
   description:
     'After the cluster\'s learning period, a human (non-service-account, non-control-plane) identity made a request in a platform namespace whose (verb, resource, subresource) it had never made there before.',

@@ -43,7 +43,7 @@ export interface BaselineStore {
 
 /** The in-process store of the CLI, `shipwatch serve` and tests. */
 export class MemoryBaselineStore implements BaselineStore {
-  private readonly baselines = new Map<string, { record: Omit<Baseline, 'tuples'>; tuples: Set<string> }>();
+  private readonly baselines = new Map<string, MemoryEntry>();
   private readonly clusters = new Map<string, { firstSeen: string; learningUntil: string }>();
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
@@ -75,6 +75,7 @@ export class MemoryBaselineStore implements BaselineStore {
         continue;
       }
       entry.tuples.add(tuple);
+      entry.sorted = undefined;
       changed = true;
     }
     if (changed) entry.record.updatedAt = this.clock().toISOString();
@@ -85,6 +86,7 @@ export class MemoryBaselineStore implements BaselineStore {
     const entry = this.baselines.get(key(cluster, identity));
     if (!entry) return null;
     entry.tuples.clear();
+    entry.sorted = undefined;
     entry.record = { ...entry.record, ...start, saturated: false, updatedAt: this.clock().toISOString() };
     return snapshot(entry);
   }
@@ -101,6 +103,14 @@ export class MemoryBaselineStore implements BaselineStore {
 
 const key = (cluster: string, identity: string) => `${cluster}\u0000${identity}`;
 
-function snapshot(entry: { record: Omit<Baseline, 'tuples'>; tuples: Set<string> }): Baseline {
-  return { ...entry.record, tuples: [...entry.tuples].sort() };
+interface MemoryEntry {
+  record: Omit<Baseline, 'tuples'>;
+  tuples: Set<string>;
+  /** The sorted tuples, kept until the set changes (most batches learn nothing new). */
+  sorted?: readonly string[];
+}
+
+function snapshot(entry: MemoryEntry): Baseline {
+  entry.sorted ??= Object.freeze([...entry.tuples].sort());
+  return { ...entry.record, tuples: entry.sorted as string[] };
 }

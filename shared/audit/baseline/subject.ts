@@ -42,6 +42,13 @@ export function decodeTuple(key: string): BaselineTuple {
  * control-plane and anonymous actors, and humans outside platform namespaces.
  */
 export function baselineSubject(event: AuditEvent, settings: AuditSettings): BaselineSubject | null {
+  // Both baseline detections and the learner ask for every event: computed once per event.
+  return event.memo(subjectMemo, () => computeSubject(event, settings));
+}
+
+const subjectMemo = Symbol('baseline subject');
+
+function computeSubject(event: AuditEvent, settings: AuditSettings): BaselineSubject | null {
   if (!event.notFailed || event.verb === '' || event.resource === '') return null;
   const identity = event.user.username;
   const identityClass = settings.identities.classify(event.user);
