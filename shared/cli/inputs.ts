@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import { parseConfig, type ShipwatchConfig } from '../config/config.ts';
 import { DEFAULT_MAX_FILE_SIZE, walkRoot } from '../fs/walk.ts';
 import type { SourceFile } from '../scan/sources.ts';
@@ -27,6 +27,7 @@ export async function loadInputs(paths: string[], opts: { config?: string; progr
     }
     config = parseConfig(text, configPath);
   }
+  config = withIgnoresBesideConfig(config, configPath ? dirname(configPath) : '.');
   const files: SourceFile[] = [];
   const notices: ScanNotice[] = [];
   for (const input of inputs) {
@@ -36,11 +37,24 @@ export async function loadInputs(paths: string[], opts: { config?: string; progr
     }
     if (!existsSync(input)) throw new UsageError(`no such file or folder: ${input}`);
     const walked = walkRoot(input, { exclude: config.exclude, maxFileSize: config.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE, onProgress: opts.progress });
-    files.push(...walked.files);
-    for (const s of walked.skipped) notices.push({ file: s.path, message: `skipped: ${s.reason}` });
+    // Paths as the user would write them from here (`k8s/web.yaml` for `scan k8s/`): what SARIF
+    // uploads and editors resolve, and the same path a repository scan of the pipeline reports.
+    const shown = statSync(input).isDirectory() ? (path: string) => posix.join(toPosix(input), path) : (path: string) => path;
+    for (const file of walked.files) files.push({ ...file, path: shown(file.path) });
+    for (const s of walked.skipped) notices.push({ file: shown(s.path), message: `skipped: ${s.reason}` });
   }
   return { files, config, notices };
 }
+
+/** `ignore[].paths` are globs relative to the config file: anchored at its folder like the reported paths. */
+function withIgnoresBesideConfig(config: ShipwatchConfig, configDir: string): ShipwatchConfig {
+  const base = toPosix(configDir);
+  if (!config.ignore || base === '.') return config;
+  const anchor = (glob: string) => (glob.startsWith('!') ? `!${posix.join(base, glob.slice(1))}` : posix.join(base, glob));
+  return { ...config, ignore: config.ignore.map((entry) => (entry.paths ? { ...entry, paths: entry.paths.map(anchor) } : entry)) };
+}
+
+const toPosix = (path: string) => posix.normalize(path.split(sep).join('/'));
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

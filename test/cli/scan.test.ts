@@ -49,7 +49,7 @@ type Output = { findings: { ruleId: string; location: { file: string; line: numb
 describe('shipwatch scan (real binary)', () => {
   it('reports findings with file and line, JSON output matching the published schema, exit 1 at high', () => {
     const root = tempRepo({ 'deploy/pod.yaml': PRIVILEGED });
-    const r = shipwatch(['scan', root, '--format', 'json']);
+    const r = shipwatch(['scan', '.', '--format', 'json'], { cwd: root });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as Output;
     const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'scan-output.schema.json'), 'utf8'));
@@ -127,7 +127,7 @@ describe('shipwatch scan (real binary)', () => {
       'old/d.yaml': PRIVILEGED,
       '.shipwatch.yaml': 'ignore:\n  - rule: K8S-001\n    paths: ["legacy/**"]\n    reason: legacy chart\n  - rule: K8S-001\n    paths: ["old/**"]\n    reason: was accepted\n    expires: 2020-01-01\n',
     });
-    const r = shipwatch(['scan', root, '--format', 'json']);
+    const r = shipwatch(['scan', '.', '--format', 'json'], { cwd: root });
     const out = JSON.parse(r.stdout) as Output;
     const k1 = Object.fromEntries(out.findings.filter((f) => f.ruleId === 'K8S-001').map((f) => [f.location.file, f]));
     expect(k1['a.yaml'].suppression).toMatchObject({ source: 'annotation', reason: 'break-glass debug pod' });
@@ -136,6 +136,19 @@ describe('shipwatch scan (real binary)', () => {
     expect(k1['old/d.yaml'].suppressed).toBe(false);
     expect(out.notices.some((n) => /expired on 2020-01-01/.test(n.message))).toBe(true);
     expect(r.code).toBe(1); // old/d.yaml still fails
+  });
+
+  it('reports paths as given from the working directory, with ignore globs relative to the config file', () => {
+    const root = tempRepo({
+      'k8s/web.yaml': PRIVILEGED,
+      'k8s/legacy/old.yaml': PRIVILEGED,
+      'k8s/.shipwatch.yaml': 'ignore:\n  - rule: K8S-001\n    paths: ["legacy/**"]\n    reason: legacy manifests\n',
+      'docker/Dockerfile': 'FROM alpine:3.20\n',
+    });
+    const out = JSON.parse(shipwatch(['scan', 'k8s', 'docker/', '--format', 'json'], { cwd: root }).stdout) as Output;
+    const k1 = Object.fromEntries(out.findings.filter((f) => f.ruleId === 'K8S-001').map((f) => [f.location.file, f.suppression?.reason ?? null]));
+    expect(k1).toEqual({ 'k8s/web.yaml': null, 'k8s/legacy/old.yaml': 'legacy manifests' });
+    expect(out.findings.some((f) => f.location.file === 'docker/Dockerfile')).toBe(true);
   });
 
   it('writes SARIF to --output and prints a table grouped by file without colour when not a TTY', () => {

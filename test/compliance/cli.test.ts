@@ -49,7 +49,7 @@ const rowsOf = (csv: string) => csv.trimEnd().split('\r\n');
 describe('shipwatch report', () => {
   it('writes CSV: a header, a row per control and finding behind it', () => {
     const repo = tempRepo({ 'deploy/web.yaml': privileged });
-    const { code, stdout, stderr } = shipwatch(['report', '--framework', 'cis-k8s', '--format', 'csv', repo]);
+    const { code, stdout, stderr } = shipwatch(['report', '--framework', 'cis-k8s', '--format', 'csv', '.'], { cwd: repo });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const rows = rowsOf(stdout);
