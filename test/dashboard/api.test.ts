@@ -116,7 +116,7 @@ describe('findings API routes for the dashboard', () => {
       bySeverity: { critical: 2, high: 2, medium: 2, low: 1, info: 0 },
       bySource: { iac: 5, image: 1, registry: 0, audit: 1, posture: 0 },
     });
-    expect(stats.byStatus).toEqual({ open: 7, suppressed: 1, resolved: 1 });
+    expect(stats.byStatus).toEqual({ open: 7, suppressed: 1, resolved: 1, superseded: 0 });
     expect(stats.topRules[0]).toEqual({ ruleId: 'K8S-001', title: 'Privileged container', severity: 'critical', open: 1 });
     expect(stats.topRules).toHaveLength(7);
     expect(stats.riskiest.repo.map((t) => [t.name, t.score])).toEqual([
