@@ -85,6 +85,8 @@ export interface DetectionContext<O = Record<string, unknown>> {
   podSpec(): PodSpecView | null;
   /** Counts `<name>.<detection id>` in the batch metrics. */
   metric(name: string, by?: number): void;
+  /** Baseline detections: the identity has already learned this tuple (see BaselineLearner.known). */
+  baselineKnown(identity: string, tupleKey: string): boolean;
 }
 
 export interface ThresholdSpec {

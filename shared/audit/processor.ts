@@ -128,6 +128,9 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
         return currentSpec;
       },
       metric: (name, by = 1) => count(`${name}.${id}`, by),
+      baselineKnown(identity, tupleKey) {
+        return options.baselines?.known(this.cluster, identity, tupleKey) ?? false;
+      },
     };
     const configured = settings.thresholds[id];
     const threshold = detection.threshold
@@ -204,6 +207,7 @@ export function createAuditProcessor(options: AuditProcessorOptions): AuditProce
     const pending: PendingEvent[] = [];
     const nowMs = now().getTime();
     for (const p of prepared) (p.ctx as { cluster: string }).cluster = cluster;
+    options.baselines?.beginBatch();
 
     // Plain counters in the per-event loop; folded into the metrics after it.
     let rejected = 0;

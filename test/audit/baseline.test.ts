@@ -82,6 +82,26 @@ describe('learning, then alerting (processor with a memory store)', () => {
     expect(again[0].audit?.count).toBe(2);
   });
 
+  it('known tuples are answered from memory; a reset is seen once the cached copy expires', async () => {
+    const store = new MemoryBaselineStore();
+    let now = 0;
+    const learner = new BaselineLearner(store, () => now);
+    const processor = createAuditProcessor({ config: {}, state: new MemoryAuditState(), baselines: learner });
+    await processor.process('prod', [auditEvent({ verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'settings', user: API, time: 0 })]);
+    expect(learner.known('prod', API.username, 'get|configmaps||own')).toBe(true);
+    expect(learner.known('prod', API.username, 'list|secrets||cluster')).toBe(false);
+    expect(learner.known('staging', API.username, 'get|configmaps||own')).toBe(false);
+
+    // Reset through the store (the findings API) with a learning window already over.
+    await store.reset('prod', API.username, { firstSeen: '1970-01-01T00:00:00.000Z', learningUntil: '1970-01-01T00:00:00.001Z' });
+    const later = auditEvent({ verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'settings', user: API, time: 8 * DAY });
+    expect(baselineFindings(await processor.process('prod', [later]))).toEqual([]);
+    now += 61_000;
+    learner.beginBatch();
+    expect(learner.known('prod', API.username, 'get|configmaps||own')).toBe(false);
+    expect(baselineFindings(await processor.process('prod', [{ ...later, auditID: 'again' }])).map((f) => f.ruleId)).toEqual(['AUDIT-BASELINE-001']);
+  });
+
   it('a service account first seen later learns from its own first event', async () => {
     const { processor } = baselineProcessor();
     await processor.process('prod', [auditEvent({ verb: 'get', resource: 'pods', namespace: 'shop', user: API, time: 0 })]);

@@ -314,7 +314,7 @@ describe('robustness', () => {
 
   it('no detection throws on arbitrary JSON or on mangled audit events', async () => {
     const settings = resolveAuditSettings({ enable: allDetections().map((d) => d.id) });
-    const ctx = { cluster: 'c', settings, options: {}, podSpec: () => null, metric: () => undefined };
+    const ctx = { cluster: 'c', settings, options: {}, podSpec: () => null, metric: () => undefined, baselineKnown: () => false };
     const everything = createAuditProcessor({ config: { audit: { enable: allDetections().map((d) => d.id) } }, state: new MemoryAuditState() });
     const templates = [
       execEvent({ namespace: 'shop', pod: 'a', command: ['sh'] }),

@@ -29,7 +29,7 @@ export const serviceAccountBaseline = registerDetection({
   windowSeconds: BASELINE_WINDOW_SECONDS,
   evaluate(event, ctx) {
     const subject = baselineSubject(event, ctx.settings);
-    if (subject?.kind !== 'service-account') return null;
+    if (subject?.kind !== 'service-account' || ctx.baselineKnown(subject.identity, subject.key)) return null;
     return {
       key: [subject.identity, subject.key],
       message: `${actorLabel(event)} did something new for it: ${describe(subject)}`,
@@ -53,7 +53,7 @@ export const humanBaseline = registerDetection({
   windowSeconds: BASELINE_WINDOW_SECONDS,
   evaluate(event, ctx) {
     const subject = baselineSubject(event, ctx.settings);
-    if (subject?.kind !== 'human') return null;
+    if (subject?.kind !== 'human' || ctx.baselineKnown(subject.identity, subject.key)) return null;
     return {
       key: [subject.identity, subject.key],
       message: `${actorLabel(event)} did something new for them in a platform namespace: ${describe(subject)}`,

@@ -32,8 +32,40 @@ export function baselineLimits(settings: AuditSettings): { learningMs: number; m
   return { learningMs: (configured?.learningDays ?? DEFAULT_LEARNING_DAYS) * DAY_MS, maxTuples: configured?.maxTuples ?? DEFAULT_MAX_TUPLES };
 }
 
+/**
+ * How long this instance trusts its copy of an identity's learned set. Sets only grow, so a cached
+ * tuple stays known; only a reset (the findings API) shrinks one, and takes effect here within this.
+ */
+const KNOWN_TTL_MS = 60_000;
+/** Identities whose learned sets are kept in memory (a few hundred tuples each). */
+const KNOWN_MAX_IDENTITIES = 10_000;
+
 export class BaselineLearner {
-  constructor(readonly store: BaselineStore) {}
+  /** The learned sets this instance read or wrote recently, by cluster, then identity. */
+  private readonly knownSets = new Map<string, Map<string, { tuples: Set<string>; until: number }>>();
+  private knownIdentities = 0;
+  /** The clock at the start of the current batch: `known` runs per event, the expiry needs batch precision only. */
+  private batchTime = 0;
+
+  constructor(
+    readonly store: BaselineStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Called by the processor before it evaluates a batch. */
+  beginBatch(): void {
+    this.batchTime = this.clock();
+  }
+
+  /**
+   * Whether the identity is known to have learned this tuple: its requests are then neither new
+   * behaviour nor anything to learn, so the detections drop them before any store round trip.
+   * Most requests repeat what the identity always does, so this is the common answer.
+   */
+  known(cluster: string, identity: string, tupleKey: string): boolean {
+    const entry = this.knownSets.get(cluster)?.get(identity);
+    return entry !== undefined && entry.until > this.batchTime && entry.tuples.has(tupleKey);
+  }
 
   async confirm(cluster: string, proposals: readonly BaselineProposal[], settings: AuditSettings): Promise<BaselineOutcome> {
     const { learningMs, maxTuples } = baselineLimits(settings);
@@ -77,8 +109,20 @@ export class BaselineLearner {
           for (const t of after) known.add(t);
         }
         for (const l of list) if (l.at >= learningUntil && !known.has(l.subject.key)) confirmed[l.index] = true;
+        this.remember(cluster, identity, known);
       }),
     );
     return { confirmed, learned, saturated };
+  }
+
+  private remember(cluster: string, identity: string, tuples: Set<string>): void {
+    if (this.knownIdentities >= KNOWN_MAX_IDENTITIES) {
+      this.knownSets.clear();
+      this.knownIdentities = 0;
+    }
+    let identities = this.knownSets.get(cluster);
+    if (!identities) this.knownSets.set(cluster, (identities = new Map()));
+    if (!identities.has(identity)) this.knownIdentities++;
+    identities.set(identity, { tuples, until: this.batchTime + KNOWN_TTL_MS });
   }
 }
