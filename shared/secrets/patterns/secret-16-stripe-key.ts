@@ -12,7 +12,8 @@ export default secretPattern({
   remediation: 'Roll the key in the Stripe dashboard (Developers > API keys) and load it at run time from a secrets manager.',
   compliance: [...SECRET_COMPLIANCE],
   *find(text) {
-    if (!mentionsAny(text, ['sk_', 'rk_'])) return;
+    // Every match holds one of these; `sk_` alone is common in code (`task_`, `disk_`).
+    if (!mentionsAny(text, ['k_live_', 'k_test_', 'k_prod_'])) return;
     for (const match of text.matchAll(STRIPE_KEY)) {
       const [secret, type, mode, random] = match;
       yield {
