@@ -6,7 +6,7 @@
  * characters; digit runs compare as numbers. A missing revision compares like an empty one, which
  * equals `0` (so `1.0` == `1.0-0`).
  */
-import { compareDigits, isDigit, isLetter, sign } from './digits.ts';
+import { compareDigits, isDigit, isLetter, sign, splitEpochRelease } from './digits.ts';
 
 export interface DebVersion {
   epoch: string;
@@ -19,23 +19,12 @@ const REVISION_CHARS = /^[A-Za-z0-9.+~]+$/;
 
 /** Null when dpkg would reject the string (empty part, non-numeric epoch, stray characters). */
 export function parseDeb(text: string): DebVersion | null {
-  let rest = text.trim();
-  let epoch = '0';
-  const colon = rest.indexOf(':');
-  if (colon >= 0) {
-    epoch = rest.slice(0, colon);
-    if (!/^\d+$/.test(epoch)) return null;
-    rest = rest.slice(colon + 1);
-  }
-  let revision = '';
-  const hyphen = rest.lastIndexOf('-');
-  if (hyphen >= 0) {
-    revision = rest.slice(hyphen + 1);
-    rest = rest.slice(0, hyphen);
-    if (!REVISION_CHARS.test(revision)) return null;
-  }
-  if (!UPSTREAM_CHARS.test(rest)) return null;
-  return { epoch, upstream: rest, revision };
+  const parts = splitEpochRelease(text);
+  if (!parts) return null;
+  const revision = parts.release ?? '';
+  if (parts.release !== null && !REVISION_CHARS.test(revision)) return null;
+  if (!UPSTREAM_CHARS.test(parts.version)) return null;
+  return { epoch: parts.epoch, upstream: parts.version, revision };
 }
 
 export function compareParsedDeb(a: DebVersion, b: DebVersion): number {

@@ -28,3 +28,21 @@ export const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 export const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 export const isLowerLetter = (code: number): boolean => code >= 97 && code <= 122;
 export const isLetter = (code: number): boolean => isLowerLetter(code) || (code >= 65 && code <= 90);
+
+/**
+ * `[epoch:]version[-release]` as dpkg and rpm write it: the epoch before the first colon (digits,
+ * default `0`), the release after the last hyphen (`''` when there is none). Null for a non-numeric epoch.
+ */
+export function splitEpochRelease(text: string): { epoch: string; version: string; release: string | null } | null {
+  let version = text.trim();
+  let epoch = '0';
+  const colon = version.indexOf(':');
+  if (colon >= 0) {
+    epoch = version.slice(0, colon);
+    if (!/^\d+$/.test(epoch)) return null;
+    version = version.slice(colon + 1);
+  }
+  const hyphen = version.lastIndexOf('-');
+  if (hyphen < 0) return { epoch, version, release: null };
+  return { epoch, version: version.slice(0, hyphen), release: version.slice(hyphen + 1) };
+}

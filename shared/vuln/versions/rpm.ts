@@ -7,7 +7,7 @@
  * (`1.0` < `1.0^git1` < `1.0.1`). When all segments match, the side with segments left is newer.
  * A missing release compares as an empty one (older than any release).
  */
-import { compareDigits, compareStrings, isDigit, isLetter } from './digits.ts';
+import { compareDigits, compareStrings, isDigit, isLetter, splitEpochRelease } from './digits.ts';
 
 export interface RpmVersion {
   epoch: string;
@@ -16,23 +16,11 @@ export interface RpmVersion {
 }
 
 export function parseRpm(text: string): RpmVersion | null {
-  let rest = text.trim();
-  let epoch = '0';
-  const colon = rest.indexOf(':');
-  if (colon >= 0) {
-    epoch = rest.slice(0, colon);
-    if (!/^\d+$/.test(epoch)) return null;
-    rest = rest.slice(colon + 1);
-  }
-  let release = '';
-  const hyphen = rest.lastIndexOf('-');
-  if (hyphen >= 0) {
-    release = rest.slice(hyphen + 1);
-    rest = rest.slice(0, hyphen);
-    if (release === '') return null;
-  }
-  if (rest === '' || /\s/.test(rest) || /\s/.test(release)) return null;
-  return { epoch, version: rest, release };
+  const parts = splitEpochRelease(text);
+  if (!parts || parts.release === '') return null;
+  const release = parts.release ?? '';
+  if (parts.version === '' || /\s/.test(parts.version) || /\s/.test(release)) return null;
+  return { epoch: parts.epoch, version: parts.version, release };
 }
 
 export function compareParsedRpm(a: RpmVersion, b: RpmVersion): number {
