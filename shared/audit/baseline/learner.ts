@@ -42,7 +42,7 @@ const KNOWN_MAX_IDENTITIES = 10_000;
 
 export class BaselineLearner {
   /** The learned sets this instance read or wrote recently, by cluster, then identity. */
-  private readonly knownSets = new Map<string, Map<string, { tuples: Set<string>; until: number }>>();
+  private readonly knownSets = new Map<string, Map<string, LearnedSet & { until: number }>>();
   private knownIdentities = 0;
   /** The clock at the start of the current batch: `known` runs per event, the expiry needs batch precision only. */
   private batchTime = 0;
@@ -63,8 +63,12 @@ export class BaselineLearner {
    * Most requests repeat what the identity always does, so this is the common answer.
    */
   known(cluster: string, identity: string, tupleKey: string): boolean {
+    return this.cached(cluster, identity)?.tuples.has(tupleKey) ?? false;
+  }
+
+  private cached(cluster: string, identity: string): LearnedSet | null {
     const entry = this.knownSets.get(cluster)?.get(identity);
-    return entry !== undefined && entry.until > this.batchTime && entry.tuples.has(tupleKey);
+    return entry !== undefined && entry.until > this.batchTime ? entry : null;
   }
 
   async confirm(cluster: string, proposals: readonly BaselineProposal[], settings: AuditSettings): Promise<BaselineOutcome> {
@@ -91,31 +95,33 @@ export class BaselineLearner {
     await Promise.all(
       [...byIdentity.values()].map(async (list) => {
         const { identity, kind } = list[0].subject;
-        const first = list.reduce((min, l) => Math.min(min, l.at), Number.POSITIVE_INFINITY);
-        let baseline: Baseline = await this.store.getOrStart(cluster, identity, {
-          kind,
-          firstSeen: iso(first),
-          learningUntil: kind === 'human' ? clusterWindow!.learningUntil : iso(first + learningMs),
-        });
-        const learningUntil = Date.parse(baseline.learningUntil);
-        const known = new Set(baseline.tuples);
-        const toLearn = [...new Set(list.filter((l) => l.at < learningUntil && !known.has(l.subject.key)).map((l) => l.subject.key))];
-        if (toLearn.length > 0 && !(baseline.saturated && known.size >= maxTuples)) {
-          const wasSaturated = baseline.saturated;
-          baseline = await this.store.learn(cluster, identity, toLearn, maxTuples);
-          const after = new Set(baseline.tuples);
-          learned += toLearn.filter((t) => after.has(t)).length;
-          if (baseline.saturated && !wasSaturated) saturated++;
-          for (const t of after) known.add(t);
+        const read = async (): Promise<LearnedSet> => {
+          const first = list.reduce((min, l) => Math.min(min, l.at), Number.POSITIVE_INFINITY);
+          const start = { kind, firstSeen: iso(first), learningUntil: kind === 'human' ? clusterWindow!.learningUntil : iso(first + learningMs) };
+          return learnedSet(await this.store.getOrStart(cluster, identity, start));
+        };
+        const cached = this.cached(cluster, identity);
+        let current = cached ?? (await read());
+        let fromStore = cached === null;
+        const toLearn = [...new Set(list.filter((l) => l.at < current.learningUntil && !current.tuples.has(l.subject.key)).map((l) => l.subject.key))];
+        if (toLearn.length > 0 && !(current.saturated && current.tuples.size >= maxTuples)) {
+          const wasSaturated = current.saturated;
+          current = learnedSet(await this.store.learn(cluster, identity, toLearn, maxTuples));
+          fromStore = true;
+          learned += toLearn.filter((t) => current.tuples.has(t)).length;
+          if (current.saturated && !wasSaturated) saturated++;
         }
-        for (const l of list) if (l.at >= learningUntil && !known.has(l.subject.key)) confirmed[l.index] = true;
-        this.remember(cluster, identity, known);
+        const isNew = (l: (typeof list)[number]) => l.at >= current.learningUntil && !current.tuples.has(l.subject.key);
+        // An alert is decided on the stored set, not on this instance's copy (another one may have learned since).
+        if (!fromStore && list.some(isNew)) current = await read();
+        for (const l of list) if (isNew(l)) confirmed[l.index] = true;
+        this.remember(cluster, identity, current);
       }),
     );
     return { confirmed, learned, saturated };
   }
 
-  private remember(cluster: string, identity: string, tuples: Set<string>): void {
+  private remember(cluster: string, identity: string, learnedSet: LearnedSet): void {
     if (this.knownIdentities >= KNOWN_MAX_IDENTITIES) {
       this.knownSets.clear();
       this.knownIdentities = 0;
@@ -123,6 +129,17 @@ export class BaselineLearner {
     let identities = this.knownSets.get(cluster);
     if (!identities) this.knownSets.set(cluster, (identities = new Map()));
     if (!identities.has(identity)) this.knownIdentities++;
-    identities.set(identity, { tuples, until: this.batchTime + KNOWN_TTL_MS });
+    identities.set(identity, { ...learnedSet, until: this.batchTime + KNOWN_TTL_MS });
   }
+}
+
+/** What deciding needs of a stored baseline. */
+interface LearnedSet {
+  tuples: Set<string>;
+  learningUntil: number;
+  saturated: boolean;
+}
+
+function learnedSet(baseline: Baseline): LearnedSet {
+  return { tuples: new Set(baseline.tuples), learningUntil: Date.parse(baseline.learningUntil), saturated: baseline.saturated };
 }
