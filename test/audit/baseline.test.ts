@@ -102,6 +102,18 @@ describe('learning, then alerting (processor with a memory store)', () => {
     expect(baselineFindings(await processor.process('prod', [{ ...later, auditID: 'again' }])).map((f) => f.ruleId)).toEqual(['AUDIT-BASELINE-001']);
   });
 
+  it('two instances: an alert is decided on the stored set, not on an instance\'s older copy', async () => {
+    const store = new MemoryBaselineStore();
+    const instance = () => createAuditProcessor({ config: {}, state: new MemoryAuditState(), baselines: new BaselineLearner(store) });
+    const a = instance();
+    const b = instance();
+    await b.process('prod', [auditEvent({ verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'settings', user: API, time: 0 })]);
+    await a.process('prod', [auditEvent({ verb: 'list', resource: 'pods', namespace: 'shop', user: API, time: DAY })]);
+    // b's copy predates what a learned; the store knows it.
+    expect(baselineFindings(await b.process('prod', [auditEvent({ verb: 'list', resource: 'pods', namespace: 'shop', user: API, time: 8 * DAY })]))).toEqual([]);
+    expect(baselineFindings(await b.process('prod', [auditEvent({ verb: 'delete', resource: 'pods', namespace: 'shop', name: 'x', user: API, time: 8 * DAY })])).map((f) => f.ruleId)).toEqual(['AUDIT-BASELINE-001']);
+  });
+
   it('a service account first seen later learns from its own first event', async () => {
     const { processor } = baselineProcessor();
     await processor.process('prod', [auditEvent({ verb: 'get', resource: 'pods', namespace: 'shop', user: API, time: 0 })]);
