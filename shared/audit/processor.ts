@@ -12,7 +12,8 @@ import { toAuditEvent, type AuditEvent } from './event.ts';
 import { compileExceptions, type CompiledException } from './exceptions.ts';
 import { maskSecrets } from './mask.ts';
 import { extractPodSpec, type PodSpecView } from './pod-spec.ts';
-import { resolveAuditSettings, type AuditSettings, type Route } from './settings.ts';
+import type { AlertRoute } from '../notify/alert.ts';
+import { resolveAuditSettings, type AuditSettings } from './settings.ts';
 import type { AuditState, GroupRecord } from './state.ts';
 
 export interface AuditBatchResult {
@@ -462,7 +463,7 @@ function maskDeep(value: unknown): unknown {
 }
 
 /** Catalog routing defaults: critical/high Slack + SNS immediately, medium Slack, low stored only. */
-export function defaultRoutes(severity: Severity): Route[] {
+export function defaultRoutes(severity: Severity): AlertRoute[] {
   if (severityRank(severity) <= severityRank('high')) return ['slack', 'sns'];
   if (severity === 'medium') return ['slack'];
   return [];

@@ -3,13 +3,13 @@
 // trusted images, control-plane identities; removing a catalog default is not possible).
 import type { Severity } from '../findings/finding.ts';
 import type { ShipwatchConfig } from '../config/config.ts';
+import type { AlertRoute } from '../notify/alert.ts';
 import { CidrSet } from './event.ts';
 import { globMatcher, globPredicate } from './glob.ts';
 import { DEFAULT_CONTROL_PLANE_IDENTITIES, IdentityClassifier } from './identity.ts';
 
 export type AuditConfig = NonNullable<ShipwatchConfig['audit']>;
 export type AuditExceptionConfig = NonNullable<AuditConfig['exceptions']>[number];
-export type Route = 'slack' | 'sns';
 
 /** §0.3 E-PLAT default. */
 export const DEFAULT_PLATFORM_NAMESPACES: readonly string[] = ['kube-system'];
@@ -69,7 +69,7 @@ export interface AuditSettings {
   severity: Readonly<Record<string, Severity>>;
   thresholds: Readonly<Record<string, ThresholdSettings>>;
   exceptions: readonly AuditExceptionConfig[];
-  routing: Readonly<Record<string, Route[]>>;
+  routing: Readonly<Record<string, AlertRoute[]>>;
   /** Exact-or-glob username lists. */
   isMonitoringIdentity(username: string): boolean;
   isGitopsIdentity(username: string): boolean;

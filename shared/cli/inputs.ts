@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix, sep } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { parseConfig, type ShipwatchConfig } from '../config/config.ts';
-import { DEFAULT_MAX_FILE_SIZE, walkRoot } from '../fs/walk.ts';
+import { DEFAULT_MAX_FILE_SIZE, toPosix, walkRoot } from '../fs/walk.ts';
 import type { SourceFile } from '../scan/sources.ts';
 import type { ScanNotice } from '../scan/result.ts';
 import { UsageError } from './usage.ts';
@@ -53,8 +53,6 @@ function withIgnoresBesideConfig(config: ShipwatchConfig, configDir: string): Sh
   const anchor = (glob: string) => (glob.startsWith('!') ? `!${posix.join(base, glob.slice(1))}` : posix.join(base, glob));
   return { ...config, ignore: config.ignore.map((entry) => (entry.paths ? { ...entry, paths: entry.paths.map(anchor) } : entry)) };
 }
-
-const toPosix = (path: string) => posix.normalize(path.split(sep).join('/'));
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -19,7 +19,7 @@ export interface WalkResult {
   skipped: { path: string; reason: string }[];
 }
 
-const toPosix = (p: string) => p.split(sep).join('/');
+export const toPosix = (p: string) => p.split(sep).join('/');
 
 /**
  * Reads every file under `root` the scan should see: skips `.git/`, what `.gitignore` files ignore

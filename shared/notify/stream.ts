@@ -2,7 +2,7 @@ import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamo
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { SEVERITIES, type Severity } from '../findings/finding.ts';
-import type { FindingStatus, StoredFinding } from '../pipeline/model.ts';
+import { FINDING_STATUSES, type FindingStatus, type StoredFinding } from '../pipeline/model.ts';
 import { DEFAULT_DIGEST_ABOVE, DEFAULT_MIN_SEVERITY, mostSevereFirst, shouldAlert } from './alert.ts';
 
 export interface StreamAlertOptions {
@@ -28,7 +28,6 @@ export interface StreamAlerts {
 
 /** Sort key of the item that holds a finding itself (history and other items share its partition). */
 const FINDING_ITEM = 'META';
-const STATUSES: readonly FindingStatus[] = ['open', 'resolved', 'suppressed', 'superseded'];
 
 /** The attributes of a finding item that make up the StoredFinding; table keys and index attributes stay behind. */
 const FINDING_FIELDS: readonly (keyof StoredFinding)[] = [
@@ -83,7 +82,7 @@ function unmarshallImage(image: Record<string, AttributeValue>): Record<string, 
 
 function statusOf(image: Record<string, AttributeValue> | undefined): FindingStatus | null {
   const status = image ? unmarshallImage(image)?.status : undefined;
-  return STATUSES.find((s) => s === status) ?? null;
+  return FINDING_STATUSES.find((s) => s === status) ?? null;
 }
 
 /** The StoredFinding in a finding item, or null when the item lacks what alerting relies on. */
@@ -95,7 +94,7 @@ export function findingFromImage(image: Record<string, AttributeValue>): StoredF
     typeof ruleId === 'string' && ruleId !== '' &&
     SEVERITIES.some((s) => s === severity) &&
     typeof fingerprint === 'string' && fingerprint !== '' &&
-    STATUSES.some((s) => s === status) &&
+    FINDING_STATUSES.some((s) => s === status) &&
     typeof source === 'string' && source !== '' &&
     typeof title === 'string' &&
     typeof scope === 'object' && scope !== null;

@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { SEVERITIES } from '../findings/finding.ts';
 import { InvalidCursorError, MAX_PAGE_LIMIT } from '../store/paging.ts';
 import { hasRevision, type FindingFilter, type FindingStore } from './ports.ts';
+import { FINDING_STATUSES } from './model.ts';
 import { FRAMEWORKS, frameworkById } from '../compliance/framework.ts';
 import { complianceOutput } from '../compliance/format.ts';
 import { judgeCompliance } from '../compliance/report.ts';
@@ -38,14 +39,13 @@ export interface FindingsResponse {
 }
 
 const SOURCES = ['iac', 'image', 'audit', 'registry', 'posture'] as const;
-const STATUSES = ['open', 'resolved', 'suppressed', 'superseded'] as const;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 const target = z.string().min(1).max(512);
 const listQuery = z.strictObject({
   source: z.enum(SOURCES).optional(),
   severity: z.enum(SEVERITIES).optional(),
-  status: z.enum(STATUSES).optional(),
+  status: z.enum(FINDING_STATUSES).optional(),
   repo: target.optional(),
   image: target.optional(),
   cluster: target.optional(),

@@ -13,7 +13,8 @@ export interface FindingScope {
 }
 
 /** `superseded`: an image finding whose tag now points at a newer digest that does not have it (not fixed, replaced). */
-export type FindingStatus = 'open' | 'resolved' | 'suppressed' | 'superseded';
+export const FINDING_STATUSES = ['open', 'suppressed', 'resolved', 'superseded'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 export type HistoryEvent = 'opened' | 'resolved' | 'reopened' | 'suppressed' | 'unsuppressed' | 'superseded';
 

@@ -2,7 +2,7 @@
 // a day-by-day series of opened and resolved findings. Computed in one pass over a store visit.
 import { SEVERITIES, severityRank, type FindingSource, type Severity } from '../findings/finding.ts';
 import type { TargetKind } from './lifecycle.ts';
-import type { FindingStatus, StoredFinding } from './model.ts';
+import { FINDING_STATUSES, type FindingStatus, type StoredFinding } from './model.ts';
 
 const SOURCES: readonly FindingSource[] = ['iac', 'image', 'registry', 'audit', 'posture'];
 /** How much one open finding adds to its target's risk score, by severity. */
@@ -49,7 +49,7 @@ const zeroSeverities = (): Record<Severity, number> => ({ critical: 0, high: 0, 
 export class StatsCollector {
   private readonly bySeverity = zeroSeverities();
   private readonly bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<FindingSource, number>;
-  private readonly byStatus: Record<FindingStatus, number> = { open: 0, suppressed: 0, resolved: 0, superseded: 0 };
+  private readonly byStatus = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
   private readonly rules = new Map<string, RuleCount>();
   private readonly targets: Record<TargetKind, Map<string, TargetRisk>> = { repo: new Map(), image: new Map(), cluster: new Map() };
   private readonly days = new Map<string, DayCount>();

@@ -44,7 +44,7 @@ import {
   type TargetKind,
   type Transition,
 } from '../pipeline/lifecycle.ts';
-import { scopeKey, storedFingerprint, type FindingScope, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
+import { FINDING_STATUSES, scopeKey, storedFingerprint, type FindingScope, type HistoryEntry, type ScanRecord, type StoredFinding } from '../pipeline/model.ts';
 import type { ApplyScanExtras, DeliveryLog, FindingFilter, FindingStore, Page, VisitResult } from '../pipeline/ports.ts';
 import { decodeCursor, DYNAMO_VISIT_MAX, encodeCursor, InvalidCursorError, pageLimit, searchText, searchWords } from './paging.ts';
 
@@ -61,7 +61,6 @@ const BATCH_GET_SIZE = 100;
 const FILTERED_READ_SIZE = 100;
 /** Items a visit reads per request (DynamoDB stops at 1 MB anyway). */
 const VISIT_READ_SIZE = 1000;
-const STATUSES = ['open', 'suppressed', 'resolved', 'superseded'] as const;
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -259,7 +258,7 @@ export class DynamoFindingStore implements FindingStore {
             ExpressionAttributeValues: { ...values, ':pk': targetKey(primary.kind, primary.name), ...(filter.status ? { ':status': `${filter.status}#` } : {}) },
           },
         ]
-      : (filter.status ? [filter.status] : STATUSES).map((status) => ({
+      : (filter.status ? [filter.status] : FINDING_STATUSES).map((status) => ({
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
           ExpressionAttributeValues: { ...values, ':pk': `STATUS#${status}` },

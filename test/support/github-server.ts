@@ -11,7 +11,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { randomBytes, verify, type KeyObject } from 'node:crypto';
-import { HttpStandIn, intParam, json, linkHeader, pageOf, type RecordedRequest, type Reply, type RouteRequest, type Routes } from './http-stand-in.ts';
+import { intParam, json, linkHeader, pageOf, RoutedStandIn, type RecordedRequest, type Reply, type RouteRequest, type Routes } from './http-stand-in.ts';
 import { sourceArchive } from './tar.ts';
 
 export type { RecordedRequest };
@@ -113,38 +113,20 @@ export const GITHUB_ROUTES = {
 
 export type GitHubRoute = (typeof GITHUB_ROUTES)[keyof typeof GITHUB_ROUTES];
 
-export class GitHubStandIn {
+export class GitHubStandIn extends RoutedStandIn<GitHubRoute> {
   readonly comments: StoredComment[] = [];
   readonly checkRuns: StoredCheckRun[] = [];
   readonly statuses: StoredStatus[] = [];
   /** Installation tokens handed out, with their installation. */
   readonly issuedTokens = new Map<string, number>();
-  private readonly http: HttpStandIn;
   private nextId = 1000;
 
   constructor(private readonly options: GitHubStandInOptions = {}) {
-    this.http = new HttpStandIn(this.routes(), (route, request) => this.authorize(route, request));
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
+    super();
   }
 
   get repos(): Record<string, GitHubRepoFixture> {
     return (this.options.repos ??= {});
-  }
-
-  requestsOf(route: GitHubRoute): RecordedRequest[] {
-    return this.http.requestsOf(route);
-  }
-
-  /** The next `count` requests of `route` answer `status` (502 by default). */
-  failNext(route: GitHubRoute, count = 1, status = 502): void {
-    this.http.failNext(route, count, status);
   }
 
   /** The next `count` requests of `route` hit a secondary rate limit (403, `retry-after: 1`). */
@@ -172,16 +154,7 @@ export class GitHubStandIn {
     return this.comments.filter((c) => c.repo === repo && c.issue_number === issueNumber);
   }
 
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  private routes(): Routes {
+  protected routes(): Routes {
     const R = GITHUB_ROUTES;
     return {
       [R.accessToken]: (req) => this.mintInstallationToken(req),
@@ -317,7 +290,7 @@ export class GitHubStandIn {
   }
 
   /** Who may call what: the codeload download carries its own grant; the rest needs a known token. */
-  private authorize(route: string, req: RouteRequest): Reply | null {
+  protected authorize(route: string, req: RouteRequest): Reply | null {
     if (route === GITHUB_ROUTES.codeload || route === GITHUB_ROUTES.accessToken) return null;
     const { tokens, app } = this.options;
     if (!tokens && !app) return null;

@@ -7,7 +7,7 @@
  *   const client = createGitLabClient({ host: gitlab.url, token: 't', retryAfterBaseMs: 1 });
  */
 import { isUtf8 } from 'node:buffer';
-import { HttpStandIn, intParam, json, linkHeader, pageOf, type RecordedRequest, type Reply, type RouteRequest, type Routes } from './http-stand-in.ts';
+import { intParam, json, linkHeader, pageOf, RoutedStandIn, type RecordedRequest, type Reply, type RouteRequest, type Routes } from './http-stand-in.ts';
 import { sourceArchive } from './tar.ts';
 
 export type { RecordedRequest };
@@ -74,36 +74,17 @@ export type GitLabRoute = (typeof GITLAB_ROUTES)[keyof typeof GITLAB_ROUTES];
 
 const COMMIT_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
 
-export class GitLabStandIn {
+export class GitLabStandIn extends RoutedStandIn<GitLabRoute> {
   readonly notes: StoredNote[] = [];
   readonly statuses: StoredCommitStatus[] = [];
-  private readonly http: HttpStandIn;
   private nextId = 500;
 
   constructor(private readonly options: GitLabStandInOptions = {}) {
-    this.http = new HttpStandIn(this.routes(), (_route, request) => this.authorize(request));
-  }
-
-  /** The instance URL (what gitbeaker takes as `host`). */
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
+    super();
   }
 
   get projects(): Record<string, GitLabProjectFixture> {
     return (this.options.projects ??= {});
-  }
-
-  requestsOf(route: GitLabRoute): RecordedRequest[] {
-    return this.http.requestsOf(route);
-  }
-
-  /** The next `count` requests of `route` answer `status` (502 by default). */
-  failNext(route: GitLabRoute, count = 1, status = 502): void {
-    this.http.failNext(route, count, status);
   }
 
   /** The next `count` requests of `route` are refused with 429 and `retry-after: 1`. */
@@ -120,16 +101,7 @@ export class GitLabStandIn {
     return this.notes.filter((n) => n.project === project && n.merge_request_iid === iid);
   }
 
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  private routes(): Routes {
+  protected routes(): Routes {
     const R = GITLAB_ROUTES;
     return {
       [R.diffs]: (req) => {
@@ -231,7 +203,7 @@ export class GitLabStandIn {
     return undefined;
   }
 
-  private authorize(req: RouteRequest): Reply | null {
+  protected authorize(_route: string, req: RouteRequest): Reply | null {
     const tokens = this.options.tokens;
     if (!tokens) return null;
     const bearer = /^bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];

@@ -200,3 +200,46 @@ export function linkHeader(origin: string, path: string, query: URLSearchParams,
   if (page < lastPage) links.push(`${at(page + 1)}; rel="next"`, `${at(lastPage)}; rel="last"`);
   return links.join(', ');
 }
+
+/**
+ * A service stand-in (GitHub, GitLab) built on one HttpStandIn: where it listens, what it was
+ * asked, injected failures, start and stop. Subclasses give the routes and who may call them.
+ */
+export abstract class RoutedStandIn<R extends string> {
+  private server?: HttpStandIn;
+
+  protected abstract routes(): Routes;
+  /** Null when the request may go on, else the refusal. */
+  protected abstract authorize(route: string, request: RouteRequest): Reply | null;
+
+  /** Created on first use, so subclass fields the routes read are set by then. */
+  protected get http(): HttpStandIn {
+    return (this.server ??= new HttpStandIn(this.routes(), (route, request) => this.authorize(route, request)));
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.http.requests;
+  }
+
+  requestsOf(route: R): RecordedRequest[] {
+    return this.http.requestsOf(route);
+  }
+
+  /** The next `count` requests of `route` answer `status` (502 by default). */
+  failNext(route: R, count = 1, status = 502): void {
+    this.http.failNext(route, count, status);
+  }
+
+  async start(): Promise<this> {
+    await this.http.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+}

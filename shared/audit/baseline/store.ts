@@ -75,7 +75,6 @@ export class MemoryBaselineStore implements BaselineStore {
         continue;
       }
       entry.tuples.add(tuple);
-      entry.sorted = undefined;
       changed = true;
     }
     if (changed) entry.record.updatedAt = this.clock().toISOString();
@@ -86,7 +85,6 @@ export class MemoryBaselineStore implements BaselineStore {
     const entry = this.baselines.get(key(cluster, identity));
     if (!entry) return null;
     entry.tuples.clear();
-    entry.sorted = undefined;
     entry.record = { ...entry.record, ...start, saturated: false, updatedAt: this.clock().toISOString() };
     return snapshot(entry);
   }
@@ -106,11 +104,8 @@ const key = (cluster: string, identity: string) => `${cluster}\u0000${identity}`
 interface MemoryEntry {
   record: Omit<Baseline, 'tuples'>;
   tuples: Set<string>;
-  /** The sorted tuples, kept until the set changes (most batches learn nothing new). */
-  sorted?: readonly string[];
 }
 
 function snapshot(entry: MemoryEntry): Baseline {
-  entry.sorted ??= Object.freeze([...entry.tuples].sort());
-  return { ...entry.record, tuples: entry.sorted as string[] };
+  return { ...entry.record, tuples: [...entry.tuples].sort() };
 }
