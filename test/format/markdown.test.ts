@@ -4,6 +4,7 @@ import { summarize, type Finding } from '../../shared/findings/finding.ts';
 import type { RuleMeta } from '../../shared/rules/registry.ts';
 import type { ScanResult } from '../../shared/scan/result.ts';
 import { scanText } from '../helpers/scan.ts';
+import { PRIVILEGED_DEPLOYMENT } from './fixtures.ts';
 
 const ZWJ = '\u200d';
 
@@ -20,24 +21,6 @@ function resultOf(findings: Finding[], extra: Partial<ScanResult> = {}): ScanRes
   return { schemaVersion: 1, findings, errors: [], notices: [], summary: summarize(findings), ...extra };
 }
 
-const manifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-      - name: main
-        image: nginx:1.27
-        securityContext:
-          privileged: true
-      - name: sidecar
-        image: envoy:1.30
-        # shipwatch:skip=K8S-001 proxy needs iptables
-        securityContext: {privileged: true}
-`;
 
 describe('escapeMarkdown', () => {
   it('neutralises HTML', () => {
@@ -76,7 +59,7 @@ describe('escapeMarkdown', () => {
 });
 
 describe('formatMarkdown', () => {
-  const result = scanText(manifest, { path: 'deploy/web.yaml' });
+  const result = scanText(PRIVILEGED_DEPLOYMENT, { path: 'deploy/web.yaml' });
   const privileged = result.findings.filter((f) => f.ruleId === 'K8S-001');
 
   it('starts with a summary table by severity, with the suppressed count', () => {

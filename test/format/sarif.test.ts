@@ -4,6 +4,7 @@ import { FINGERPRINT_KEY, formatSarif, relativeUri, SARIF_LEVELS } from '../../s
 import { summarize, type Finding } from '../../shared/findings/finding.ts';
 import { scanSources, type ScanOptions } from '../../shared/scan/engine.ts';
 import type { ScanResult } from '../../shared/scan/result.ts';
+import { PRIVILEGED_DEPLOYMENT } from './fixtures.ts';
 
 /** The parts of SARIF 2.1.0 that GitHub code scanning relies on, written down for this test. */
 const sarifSubset = {
@@ -118,24 +119,7 @@ const sarifSubset = {
 };
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(sarifSubset);
 
-const web = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-      - name: main
-        image: nginx:1.27
-        securityContext:
-          privileged: true
-      - name: sidecar
-        image: envoy:1.30
-        # shipwatch:skip=K8S-001 proxy needs iptables
-        securityContext: {privileged: true}
----
+const web = `${PRIVILEGED_DEPLOYMENT}---
 apiVersion: v1
 kind: Pod
 metadata:
