@@ -21,7 +21,6 @@ function resultOf(findings: Finding[], extra: Partial<ScanResult> = {}): ScanRes
   return { schemaVersion: 1, findings, errors: [], notices: [], summary: summarize(findings), ...extra };
 }
 
-
 describe('escapeMarkdown', () => {
   it('neutralises HTML', () => {
     const out = escapeMarkdown('<img src=x onerror=alert(1)>');
