@@ -12,6 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type Node } from 'constructs';
+import { FINDINGS_ROUTES } from './http-api.ts';
 
 /** Where `npm run build:dashboard` (or `shipwatch serve`) leaves the bundle the site serves. */
 export const DASHBOARD_BUILD = join(import.meta.dirname, '..', '..', 'dist', 'dashboard');
@@ -45,16 +46,7 @@ export interface DashboardSiteProps extends DashboardSiteSettings {
 }
 
 /** The findings API routes the dashboard calls, under /api on the site's own origin. */
-export const DASHBOARD_API_ROUTES: [apigw.HttpMethod, string][] = [
-  [apigw.HttpMethod.GET, '/api/findings'],
-  [apigw.HttpMethod.GET, '/api/findings/{fingerprint}'],
-  [apigw.HttpMethod.POST, '/api/findings/{fingerprint}/suppress'],
-  [apigw.HttpMethod.POST, '/api/findings/{fingerprint}/reopen'],
-  [apigw.HttpMethod.GET, '/api/stats'],
-  [apigw.HttpMethod.GET, '/api/compliance'],
-  [apigw.HttpMethod.GET, '/api/compliance/{framework}'],
-  [apigw.HttpMethod.GET, '/api/inventory'],
-];
+export const DASHBOARD_API_ROUTES: [apigw.HttpMethod, string][] = FINDINGS_ROUTES.map(([method, path]) => [method, `/api${path}`]);
 
 /**
  * The dashboard as a static site: a private S3 bucket read by CloudFront through origin access

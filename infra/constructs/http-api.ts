@@ -35,6 +35,24 @@ const ACCESS_LOG_FIELDS = {
   error: '$context.error.message',
 };
 
+/** The findings-api routes the dashboard uses too (its site serves them under /api). */
+export const FINDINGS_ROUTES: [apigw.HttpMethod, string][] = [
+  [apigw.HttpMethod.GET, '/findings'],
+  [apigw.HttpMethod.GET, '/findings/{fingerprint}'],
+  [apigw.HttpMethod.POST, '/findings/{fingerprint}/suppress'],
+  [apigw.HttpMethod.POST, '/findings/{fingerprint}/reopen'],
+  [apigw.HttpMethod.GET, '/stats'],
+  [apigw.HttpMethod.GET, '/compliance'],
+  [apigw.HttpMethod.GET, '/compliance/{framework}'],
+  [apigw.HttpMethod.GET, '/inventory'],
+];
+
+/** Learned audit baselines: operators only (IAM), not the dashboard. */
+const BASELINE_ROUTES: [apigw.HttpMethod, string][] = [
+  [apigw.HttpMethod.GET, '/baselines/{cluster}/{serviceAccount}'],
+  [apigw.HttpMethod.DELETE, '/baselines/{cluster}/{serviceAccount}'],
+];
+
 /**
  * The HTTP API: public webhook routes (the senders prove themselves with a signature or token the
  * function checks) and the findings routes behind IAM (SigV4) authorisation.
@@ -97,19 +115,7 @@ export class ShipwatchHttpApi extends Construct {
 
     const findings = new HttpLambdaIntegration('FindingsApi', props.findingsApi);
     const iam = new HttpIamAuthorizer();
-    const findingsRoutes: [apigw.HttpMethod, string][] = [
-      [apigw.HttpMethod.GET, '/findings'],
-      [apigw.HttpMethod.GET, '/findings/{fingerprint}'],
-      [apigw.HttpMethod.POST, '/findings/{fingerprint}/suppress'],
-      [apigw.HttpMethod.POST, '/findings/{fingerprint}/reopen'],
-      [apigw.HttpMethod.GET, '/stats'],
-      [apigw.HttpMethod.GET, '/compliance'],
-      [apigw.HttpMethod.GET, '/compliance/{framework}'],
-      [apigw.HttpMethod.GET, '/inventory'],
-      [apigw.HttpMethod.GET, '/baselines/{cluster}/{serviceAccount}'],
-      [apigw.HttpMethod.DELETE, '/baselines/{cluster}/{serviceAccount}'],
-    ];
-    for (const [method, path] of findingsRoutes) {
+    for (const [method, path] of [...FINDINGS_ROUTES, ...BASELINE_ROUTES]) {
       this.api.addRoutes({ path, methods: [method], integration: findings, authorizer: iam });
     }
   }
