@@ -1,7 +1,7 @@
 // `shipwatch audit <files...|->`: Kubernetes audit logs (JSON lines as the API server and EKS write
 // them, or an EventList document) through the audit detections, with fresh in-memory state.
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { parseConfig, type ShipwatchConfig } from '../config/config.ts';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import type { ShipwatchConfig } from '../config/config.ts';
 import { SEVERITIES, severityRank, summarize } from '../findings/finding.ts';
 import type { ScanError, ScanNotice, ScanResult } from '../scan/result.ts';
 import { parseAuditLines } from '../audit/parse.ts';
@@ -9,6 +9,7 @@ import { createAuditProcessor, type AuditProcessor } from '../audit/processor.ts
 import { MemoryAuditState } from '../audit/state.ts';
 import { BaselineLearner } from '../audit/baseline/learner.ts';
 import { MemoryBaselineStore } from '../audit/baseline/store.ts';
+import { readConfig } from './inputs.ts';
 import { failing, FORMATS, oneOf, parse, render, type FailOn, type Format, type Io } from './main.ts';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './usage.ts';
 
@@ -36,17 +37,6 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   if (values.output) writeFileSync(values.output, rendered);
   else if (rendered) io.stdout.write(rendered);
   return failing(result.findings, failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
-}
-
-function readConfig(path: string | undefined): ShipwatchConfig {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseConfig(text, path);
 }
 
 /** Runs audit log files through one processor with fresh in-memory state (baselines included) and collects a ScanResult. */

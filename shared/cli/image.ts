@@ -1,13 +1,13 @@
 // `shipwatch image <ref|path>`: scans a registry reference, an OCI image layout folder or an image
 // archive (`docker save`, `oci-archive`) with the same output formats and exit codes as `scan`.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseConfig, type ShipwatchConfig } from '../config/config.ts';
+import { existsSync, writeFileSync } from 'node:fs';
 import { SEVERITIES } from '../findings/finding.ts';
 import { parseImageRef } from '../iac/image-ref.ts';
 import { ImageReadError } from '../image/limits.ts';
 import { parseAllowedRegistries, RegistryNotAllowedError, type AllowedRegistry } from '../image/registry/allowlist.ts';
 import { DEFAULT_VULN_DB_MAX_AGE_DAYS, scanImage } from '../image/scan.ts';
 import { openVulnDb, type VulnDb } from '../vuln/index-db.ts';
+import { readConfig } from './inputs.ts';
 import { failing, FORMATS, oneOf, parse, render, type FailOn, type Format, type Io } from './main.ts';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './usage.ts';
 
@@ -28,7 +28,7 @@ export async function imageCommand(args: string[], io: Io, env: NodeJS.ProcessEn
   const platforms = (values.platform ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
   for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(p)) throw new UsageError(`--platform must look like os/arch[/variant] (got "${p}")`);
 
-  const config = values.config ? readConfig(values.config) : {};
+  const config = readConfig(values.config);
   const vulnDbLocation = values['vuln-db'] ?? env.SHIPWATCH_VULN_DB;
   const vulnDb = vulnDbLocation ? await openData(vulnDbLocation) : null;
   const maxAgeDays = Number(env.SHIPWATCH_VULN_DB_MAX_AGE_DAYS) || DEFAULT_VULN_DB_MAX_AGE_DAYS;
@@ -54,16 +54,6 @@ export async function imageCommand(args: string[], io: Io, env: NodeJS.ProcessEn
   if (values.output) writeFileSync(values.output, rendered);
   else if (rendered) io.stdout.write(rendered);
   return failing(result.findings, failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
-}
-
-function readConfig(path: string): ShipwatchConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseConfig(text, path);
 }
 
 async function openData(location: string): Promise<VulnDb> {

@@ -17,17 +17,7 @@ export async function loadInputs(paths: string[], opts: { config?: string; progr
   const inputs = paths.length ? paths : ['.'];
   const firstDir = inputs.find((p) => p !== '-' && existsSync(p) && statSync(p).isDirectory());
   const configPath = opts.config ?? (firstDir && existsSync(join(firstDir, '.shipwatch.yaml')) ? join(firstDir, '.shipwatch.yaml') : undefined);
-  let config: ShipwatchConfig = {};
-  if (configPath) {
-    let text: string;
-    try {
-      text = readFileSync(configPath, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read config ${configPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    config = parseConfig(text, configPath);
-  }
-  config = withIgnoresBesideConfig(config, configPath ? dirname(configPath) : '.');
+  const config = withIgnoresBesideConfig(readConfig(configPath), configPath ? dirname(configPath) : '.');
   const files: SourceFile[] = [];
   const notices: ScanNotice[] = [];
   for (const input of inputs) {
@@ -44,6 +34,18 @@ export async function loadInputs(paths: string[], opts: { config?: string; progr
     for (const s of walked.skipped) notices.push({ file: shown(s.path), message: `skipped: ${s.reason}` });
   }
   return { files, config, notices };
+}
+
+/** `--config FILE` (or the one found beside the inputs); none is an empty configuration. */
+export function readConfig(path: string | undefined): ShipwatchConfig {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseConfig(text, path);
 }
 
 /** `ignore[].paths` are globs relative to the config file: anchored at its folder like the reported paths. */

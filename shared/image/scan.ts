@@ -2,8 +2,8 @@
 // data, run the IMG checks, and return the same ScanResult `shipwatch scan` produces. A platform that
 // cannot be read becomes an error while the others are still scanned.
 import { existsSync } from 'node:fs';
-import picomatch from 'picomatch';
 import { ConfigError, type ShipwatchConfig } from '../config/config.ts';
+import { configIgnores } from '../config/ignores.ts';
 import { fingerprint, sortFindings, summarize, type Finding } from '../findings/finding.ts';
 import { allRules } from '../rules/registry.ts';
 import { ruleEnabled } from '../scan/engine.ts';
@@ -200,8 +200,7 @@ function vulnDbNotices(db: VulnDb | null, maxAgeDays: number, now: Date): ScanNo
  * per-tag scope tells the images apart.
  */
 function finalize(hits: { ref: ImageRef; indexDigest: string | null; check: ImageCheck; hit: ImageHit }[], config: ShipwatchConfig, now: Date, notices: ScanNotice[]): Finding[] {
-  const today = now.toISOString().slice(0, 10);
-  const ignores = (config.ignore ?? []).map((entry) => ({ entry, matches: entry.paths?.length ? picomatch(entry.paths, { dot: true }) : () => true, expired: entry.expires !== undefined && entry.expires < today, reported: false }));
+  const ignores = configIgnores(config, now, notices);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const { ref, indexDigest, check, hit } of hits) {
@@ -237,18 +236,10 @@ function finalize(hits: { ref: ImageRef; indexDigest: string | null; check: Imag
       },
       ...(hit.vulnerability ? { vulnerability: { ...hit.vulnerability } } : {}),
     };
-    for (const ig of ignores) {
-      if (ig.entry.rule !== check.id || !(ig.matches(image) || (file !== null && (ig.matches(file) || ig.matches(file.slice(1)))))) continue;
-      if (ig.expired) {
-        if (!ig.reported) {
-          ig.reported = true;
-          notices.push({ file: '.shipwatch.yaml', message: `ignore of ${ig.entry.rule} expired on ${ig.entry.expires} and no longer suppresses (${ig.entry.reason})` });
-        }
-        continue;
-      }
-      finding.suppression = { source: 'config', reason: ig.entry.reason, expires: ig.entry.expires ?? null };
+    const ignored = ignores.find(check.id, file === null ? [image] : [image, file, file.slice(1)]);
+    if (ignored) {
+      finding.suppression = { source: 'config', reason: ignored.reason, expires: ignored.expires ?? null };
       finding.suppressed = true;
-      break;
     }
     findings.push(finding);
   }

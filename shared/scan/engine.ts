@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import { fingerprint, sortFindings, summarize, type Finding, type ResourceRef, type Severity } from '../findings/finding.ts';
 import { allRules, type RuleMeta } from '../rules/registry.ts';
 import { ConfigError, type ShipwatchConfig } from '../config/config.ts';
+import { configIgnores } from '../config/ignores.ts';
 import { parseJsonDocument, parseYamlStream, type YamlStream } from '../iac/yaml/parse.ts';
 import { asArray, asMap, isMap, lineOf, resourceRef, type Manifest } from '../iac/k8s/manifest.ts';
 import { podTemplateOf } from '../iac/k8s/workload.ts';
@@ -292,13 +292,7 @@ function helmChartOf(path: string, text: string, files: readonly SourceFile[]): 
 }
 
 function finalize(detections: Detection[], config: ShipwatchConfig, now: Date, texts: Map<string, string>, notices: ScanNotice[]): Finding[] {
-  const today = now.toISOString().slice(0, 10);
-  const ignores = (config.ignore ?? []).map((entry) => ({
-    entry,
-    matches: entry.paths?.length ? picomatch(entry.paths, { dot: true }) : () => true,
-    expired: entry.expires !== undefined && entry.expires < today,
-    reported: false,
-  }));
+  const ignores = configIgnores(config, now, notices);
   const fileLines = new Map<string, string[]>();
   const linesOf = (file: string) => {
     let lines = fileLines.get(file);
@@ -332,18 +326,8 @@ function finalize(detections: Detection[], config: ShipwatchConfig, now: Date, t
     if (annotationSkip) finding.suppression = { source: 'annotation', reason: annotationSkip.reason, expires: null };
     else if (commentSkip) finding.suppression = { source: 'comment', reason: commentSkip.reason, expires: null };
     else {
-      for (const ig of ignores) {
-        if (ig.entry.rule !== d.ruleId || !ig.matches(d.file)) continue;
-        if (ig.expired) {
-          if (!ig.reported) {
-            ig.reported = true;
-            notices.push({ file: '.shipwatch.yaml', message: `ignore of ${ig.entry.rule} expired on ${ig.entry.expires} and no longer suppresses (${ig.entry.reason})` });
-          }
-          continue;
-        }
-        finding.suppression = { source: 'config', reason: ig.entry.reason, expires: ig.entry.expires ?? null };
-        break;
-      }
+      const ignored = ignores.find(d.ruleId, [d.file]);
+      if (ignored) finding.suppression = { source: 'config', reason: ignored.reason, expires: ignored.expires ?? null };
     }
     finding.suppressed = finding.suppression !== null;
     findings.push(finding);
