@@ -346,3 +346,19 @@ function balancedEnd(src: string, open: number, opener: string, closer: string):
   }
   return src.length;
 }
+
+/** curl short options that take an argument: in a cluster such as `-fsSLo`, what follows them is that argument. */
+const CURL_OPTIONS_WITH_ARGUMENT = new Set('AbcCdDeEFHKmoPQrtTuUwxXyYz');
+
+/** `curl -k` / `--insecure`, also inside a cluster of short options (`-fsSLk`). */
+export function curlInsecure(argv: readonly string[]): boolean {
+  return argv.slice(1).some((arg) => {
+    if (arg === '--insecure') return true;
+    if (!/^-[^-]/.test(arg)) return false;
+    for (const ch of arg.slice(1)) {
+      if (ch === 'k') return true;
+      if (CURL_OPTIONS_WITH_ARGUMENT.has(ch)) return false;
+    }
+    return false;
+  });
+}

@@ -1,23 +1,9 @@
 import { instructionField, instructionsOf, runsOf } from '../instructions.ts';
 import { hasOption, packageCommand } from '../packages.ts';
 import { dockerRule } from '../rule.ts';
-import type { SimpleCommand } from '../shell.ts';
+import { curlInsecure, type SimpleCommand } from '../shell.ts';
 
-/** curl short options that take an argument: in a cluster such as `-fsSLo`, what follows them is that argument. */
-const CURL_OPTIONS_WITH_ARGUMENT = new Set('AbcCdDeEFHKmoPQrtTuUwxXyYz');
 const FALSE = /^(?:false|0|no|off)$/i;
-
-function curlInsecure(argv: readonly string[]): boolean {
-  return argv.slice(1).some((arg) => {
-    if (arg === '--insecure') return true;
-    if (!/^-[^-]/.test(arg)) return false;
-    for (const ch of arg.slice(1)) {
-      if (ch === 'k') return true;
-      if (CURL_OPTIONS_WITH_ARGUMENT.has(ch)) return false;
-    }
-    return false;
-  });
-}
 
 /** `npm config set strict-ssl false`, `npm set strict-ssl=false`, `yarn config set strict-ssl false` (or yarn 2+ `enableStrictSsl`). */
 function strictSslOff(argv: readonly string[]): boolean {

@@ -1,21 +1,6 @@
-import type { SimpleCommand } from '../../../iac/docker/shell.ts';
+import { curlInsecure, type SimpleCommand } from '../../../iac/docker/shell.ts';
 import { imageCheck } from '../check.ts';
 import { commandsOf, describeStep, runSteps, stepField } from '../history.ts';
-
-/** curl short options that take an argument: in a cluster such as `-fsSLo`, what follows them is that argument. */
-const CURL_OPTIONS_WITH_ARGUMENT = new Set('AbcCdDeEFHKmoPQrtTuUwxXyYz');
-
-function curlInsecure(argv: readonly string[]): boolean {
-  return argv.slice(1).some((arg) => {
-    if (arg === '--insecure') return true;
-    if (!/^-[^-]/.test(arg)) return false;
-    for (const ch of arg.slice(1)) {
-      if (ch === 'k') return true;
-      if (CURL_OPTIONS_WITH_ARGUMENT.has(ch)) return false;
-    }
-    return false;
-  });
-}
 
 const hasFlag = (argv: readonly string[], flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
 
